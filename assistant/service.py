@@ -1,18 +1,233 @@
 """The one in-process service the CLI, the API, the UI and the eval all call.
 
-CONTRACT (implemented by the assistant owner; other packages code against exactly this):
-
-    service = build_service(settings)          # opens the current index, loads the embedder once
-    service.ask(question: str, history: list[dict] | None = None) -> Answer
-        raises InvalidQuestionError (empty / too long / unreadable), IndexNotFoundError,
-        StoreUnavailableError (Chroma server down) -- never anything else on purpose.
-    service.ask_stream(question, history) -> Iterator[AnswerEvent]   # delta..., citations, done
-    service.document -> PolicyDocument                               # typed records
-    service.get_task(no) -> Task | None
-    service.list_tasks(lead_unit=None, coop_unit=None, section=None, q=None) -> list[Task]
-        (unit filters resolve aliases, e.g. 税务局 -> 区税务局)
-    service.get_item(index) -> NoticeItem | None
-    service.list_units() -> list[UnitSummary]                        # name, english, lead_count, coop_count
-    service.check_ready() -> None    # raises IndexNotFoundError / StoreUnavailableError
-    service.index_version -> str
+    service = build_service(settings)
+    service.ask(question, history) -> Answer      # raises InvalidQuestionError / IndexNotFoundError /
+                                                  # IndexCorruptError / StoreUnavailableError only
+    service.ask_stream(question, history) -> Iterator[AnswerEvent]
+    service.document, get_task, list_tasks, get_item, list_units, check_ready, index_version
 """
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel
+
+from assistant import router
+from assistant.config import Settings
+from assistant.intent import QuestionAnalysis, analyze_question, resolve_followup, validate_question
+from assistant.loader import IndexHolder, LoadedIndex
+from assistant.models import Answer, Citation
+from ingest.records import NoticeItem, PolicyDocument, Task
+from ingest.units import UnitDirectory, load_unit_directory
+from vectorstore.embeddings import load_embeddings
+from vectorstore.errors import LLMError
+
+logger = logging.getLogger(__name__)
+
+
+class UnitSummary(BaseModel):
+    """A unit with how many tasks it leads and cooperates on."""
+
+    name: str
+    english: str
+    lead_count: int
+    coop_count: int
+
+
+class AnswerEvent(BaseModel):
+    """A typed streaming event: answer text deltas, then the citations, then done."""
+
+    type: Literal["delta", "citations", "done"]
+    text: str = ""
+    citations: list[Citation] = []
+    answer: Answer | None = None
+
+
+class PolicyQAService:
+    """Answers questions about the document from the current index version."""
+
+    def __init__(
+        self,
+        holder: IndexHolder,
+        units: UnitDirectory,
+        *,
+        top_k: int = 5,
+        max_question_chars: int = 2000,
+        policy: router.RefusalPolicy | None = None,
+        chat_model: Any = None,
+    ) -> None:
+        self.holder = holder
+        self.units = units
+        self.top_k = top_k
+        self.max_question_chars = max_question_chars
+        self.policy = policy or router.RefusalPolicy()
+        self.chat_model = chat_model
+
+    # ------------------------------------------------------------------ records
+    @property
+    def document(self) -> PolicyDocument:
+        """The typed records of the current index version."""
+        return self.holder.get().document
+
+    @property
+    def index_version(self) -> str:
+        """Id of the index version answers currently come from."""
+        return self.holder.get().version
+
+    def check_ready(self) -> None:
+        """Raise unless the index is loaded and its store answers."""
+        self.holder.get().dense.count()
+
+    def get_task(self, no: int) -> Task | None:
+        """One annex row, or None."""
+        return self.document.task(no)
+
+    def get_item(self, index: int) -> NoticeItem | None:
+        """One notice item, or None."""
+        return self.document.item(index)
+
+    def list_tasks(
+        self, lead_unit: str | None = None, coop_unit: str | None = None, section: str | None = None, q: str | None = None
+    ) -> list[Task]:
+        """Filter the table; unit filters resolve aliases, `q` matches any column text."""
+        doc = self.document
+        tasks = list(doc.tasks)
+        for unit, role in ((lead_unit, "lead"), (coop_unit, "coop")):
+            if unit:
+                name = self.units.canonical(unit) or unit
+                keep = {t.no for t in router.tasks_for_unit(doc, self.units, name, role)}
+                tasks = [t for t in tasks if t.no in keep]
+        if section:
+            tasks = [t for t in tasks if section in t.section]
+        if q:
+            tasks = [t for t in tasks if q in _row_text(t)]
+        return tasks
+
+    def list_units(self) -> list[UnitSummary]:
+        """Every unit named in the table, with its task counts (most tasks first)."""
+        doc = self.document
+        counts: dict[str, list[int]] = {}
+        for task in doc.tasks:
+            for role, entries in ((0, task.lead_units), (1, task.coop_units)):
+                for name in {u for e in entries for u in self.units.units_in_cell_entry(e)}:
+                    counts.setdefault(name, [0, 0])[role] += 1
+        summaries = [UnitSummary(name=n, english=self.units.english(n), lead_count=c[0], coop_count=c[1]) for n, c in counts.items()]
+        return sorted(summaries, key=lambda s: (-(s.lead_count + s.coop_count), s.name))
+
+    # ------------------------------------------------------------------ answering
+    def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
+        """Answer one question (with optional OpenAI-style history) from one index version."""
+        started = time.perf_counter()
+        text = validate_question(question, self.max_question_chars)
+        index = self.holder.get()
+        analysis = analyze_question(text, history or [], self.units)
+        answer = self._route(index, analysis, history or [])
+        answer.index_version = index.version
+        answer.timings["total"] = (time.perf_counter() - started) * 1e3
+        return answer
+
+    def ask_stream(self, question: str, history: list[dict[str, str]] | None = None) -> Iterator[AnswerEvent]:
+        """Stream an answer as typed events (text deltas by line, citations, done)."""
+        answer = self.ask(question, history)
+        for line in answer.answer.splitlines(keepends=True):
+            yield AnswerEvent(type="delta", text=line)
+        yield AnswerEvent(type="citations", citations=answer.citations)
+        yield AnswerEvent(type="done", answer=answer)
+
+    def _route(self, index: LoadedIndex, analysis: QuestionAnalysis, history: list[dict[str, str]]) -> Answer:
+        doc, lang = index.document, analysis.language
+        if analysis.is_followup and history:
+            followup = resolve_followup(analysis, history, self.units)
+            if followup is not None:
+                return self._answer_followup(index, followup.resolved, followup.previous_refs, followup.query)
+        if analysis.task_numbers:
+            return router.answer_task_numbers(doc, analysis.task_numbers, lang, self.units)
+        if analysis.item_numbers:
+            return router.answer_item_numbers(doc, analysis.item_numbers, analysis.question, lang, self.units)
+        if analysis.intent in ("list_lead", "list_coop"):
+            role = "lead" if analysis.intent == "list_lead" else "coop"
+            if analysis.units:
+                return router.answer_unit_list(doc, self.units, analysis.units[0], role, lang)
+            unknown = router.unknown_unit_name(analysis.question, self.units)
+            if unknown:
+                return router.answer_unknown_unit(unknown, lang, analysis.intent)
+        if analysis.intent == "meta":
+            meta = router.answer_meta(doc, analysis.question, lang)
+            if meta is not None:
+                return meta
+        return self._answer_by_retrieval(index, analysis, analysis.question)
+
+    def _answer_followup(self, index: LoadedIndex, analysis: QuestionAnalysis, refs: list[Any], query: str) -> Answer:
+        """A follow-up: answer on the previous focus unless the question brings its own topic."""
+        doc = index.document
+        focus = [r for r in refs if r.type in ("task", "item")]
+        if query.strip() and query.strip() != analysis.question.strip() or not focus:
+            return self._answer_by_retrieval(index, analysis, query or analysis.question)
+        hits = [router.Retrieved(type=r.type, ref=r.id, score=1.0) for r in focus[:1]]
+        text, cites = router.compose_from_hits(doc, hits, analysis.question, analysis.intent, analysis.language, self.units, analysis.wants_coop)
+        return Answer(answer=text, citations=cites, language=analysis.language, intent=analysis.intent)
+
+    def _answer_by_retrieval(self, index: LoadedIndex, analysis: QuestionAnalysis, query: str) -> Answer:
+        result = router.retrieve(index.retriever, query, max(self.top_k, 10))
+        lang, intent = analysis.language, analysis.intent
+        if router.is_out_of_scope(analysis.question, result, self.policy):
+            answer = router.refuse(lang, intent)
+            answer.timings.update(result.timings)
+            return answer
+        hits = router.pick_records(result, self.policy)
+        text, cites = router.compose_from_hits(index.document, hits, analysis.question, intent, lang, self.units, analysis.wants_coop)
+        answer = Answer(answer=text, citations=cites, language=lang, intent=intent, timings=dict(result.timings))
+        if self.chat_model is not None:
+            answer = self._generate(index, analysis, result, answer)
+        return answer
+
+    def _generate(self, index: LoadedIndex, analysis: QuestionAnalysis, result: router.RetrievalResult, grounded: Answer) -> Answer:
+        """Optional LLM mode; falls back to the grounded answer on any LLM failure."""
+        from assistant.llm import generate_answer, sources_for_prompt
+
+        sources = sources_for_prompt(index.document, result.hits[: self.top_k], analysis.language)
+        try:
+            generated = generate_answer(analysis.question, [], sources, analysis.language, self.chat_model)
+        except LLMError as exc:
+            logger.warning("LLM answer unusable, using the grounded answer: %s", exc)
+            return grounded
+        cites = _citations_for(index.document, generated.cited, grounded)
+        return Answer(answer=generated.text, citations=cites, language=analysis.language, intent=analysis.intent, timings=grounded.timings)
+
+
+def _row_text(task: Task) -> str:
+    return "".join([str(task.no), task.section, task.city_task, task.district_measure, *task.lead_units, *task.coop_units])
+
+
+def _citations_for(doc: PolicyDocument, cited: list[Any], grounded: Answer) -> list[Citation]:
+    """Citation cards for the (already validated) sources an LLM answer cites."""
+    from assistant.compose import item_citation, task_citation
+
+    cards = []
+    for ref in cited:
+        if ref.type == "task" and (task := doc.task(ref.id)):
+            cards.append(task_citation(task, task.city_task))
+        elif ref.type == "item" and (item := doc.item(ref.id)):
+            cards.append(item_citation(item, item.title))
+    return cards or grounded.citations
+
+
+def build_service(settings: Settings, embeddings: Embeddings | None = None) -> PolicyQAService:
+    """Wire the service from settings: embedder, index holder, unit directory, optional LLM."""
+    emb = embeddings or load_embeddings(settings.embedding_model, settings.cache_dir)
+    holder = IndexHolder(settings.index_dir, emb, settings.chroma_url)
+    chat_model = None
+    if settings.llm_base_url and settings.llm_model:
+        from assistant.llm import make_chat_model
+
+        chat_model = make_chat_model(settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout)
+    policy = router.RefusalPolicy()
+    if settings.refusal_threshold is not None:
+        policy.min_dense = settings.refusal_threshold
+    return PolicyQAService(holder, load_unit_directory(), top_k=settings.top_k,
+                           max_question_chars=settings.max_question_chars, policy=policy, chat_model=chat_model)

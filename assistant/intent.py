@@ -1,0 +1,526 @@
+"""Question analysis without a model: language, explicit task/item numbers, units, intent, follow-ups.
+
+Task numbers are annex rows (第57项, 任务57, 57号任务, 序号57, task 57); item numbers are notice items
+(（三）, 通知第十二项, 第三条措施, notice item 12). A bare 第N项 / "item N" is a task unless the question speaks
+of the notice (通知 / 正文 / notice). Citation markers are the formats of prompts/answers.toml.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+import prompts
+from assistant.models import SourceType
+from vectorstore.errors import InvalidQuestionError
+
+Intent = Literal[
+    "task_lookup",
+    "item_lookup",
+    "list_lead",
+    "list_coop",
+    "who_leads",
+    "who_coops",
+    "numeric",
+    "meta",
+    "search",
+]
+Language = Literal["zh", "en"]
+
+
+class UnitFinder(Protocol):
+    """Anything that names the units mentioned in a text (ingest.units.UnitDirectory)."""
+
+    def find_units(self, text: str) -> list[str]: ...
+
+
+class SourceRef(BaseModel):
+    """A source a citation marker points at: annex task `no`, notice item `index`, or the notice (id 0)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: SourceType
+    id: int
+
+
+class QuestionAnalysis(BaseModel):
+    """What a question asks for, as far as rules can tell."""
+
+    question: str = Field(description="The normalized question")
+    language: Language
+    intent: Intent
+    task_numbers: list[int] = Field(default_factory=list)
+    item_numbers: list[int] = Field(default_factory=list)
+    units: list[str] = Field(default_factory=list)
+    wants_lead: bool = False
+    wants_coop: bool = False
+    wants_numbers: bool = False
+    meta_fields: list[str] = Field(
+        default_factory=list,
+        description="Notice facts asked for: date, issuers, title, target_year, goals, guiding_ideology, "
+        "implements, based_on, task_count",
+    )
+    is_followup: bool = False
+    cue_words: list[str] = Field(default_factory=list, description="Intent cue phrases found, in text order")
+
+
+class FollowupContext(BaseModel):
+    """The previous turn's focus and the current question resolved against it."""
+
+    previous_question: str
+    previous_answer: str = ""
+    previous_refs: list[SourceRef] = Field(default_factory=list)
+    previous: QuestionAnalysis
+    resolved: QuestionAnalysis
+    query: str = Field(description="A standalone retrieval query for the current turn")
+
+
+# ---------------------------------------------------------------- normalization and validation
+
+_CONTROL = {"Cc", "Cf", "Cs", "Co"}
+
+
+def normalize_question(text: str) -> str:
+    """NFKC, drop control/format characters, collapse whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(
+        " " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _CONTROL
+    )
+    return " ".join(text.split())
+
+
+def validate_question(text: object, max_chars: int) -> str:
+    """Return the normalized question or raise InvalidQuestionError (empty, too long, no words)."""
+    if not isinstance(text, str):
+        raise InvalidQuestionError("The question must be a text string.")
+    question = normalize_question(text)
+    if not question:
+        raise InvalidQuestionError("The question is empty.")
+    if len(question) > max_chars:
+        raise InvalidQuestionError(
+            f"The question is too long ({len(question)} characters; the limit is {max_chars})."
+        )
+    if not any(unicodedata.category(ch).startswith("L") for ch in question):
+        raise InvalidQuestionError("The question contains no words (letters or Chinese characters).")
+    return question
+
+
+# ---------------------------------------------------------------- numerals and markers
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_BY_VALUE = "零一二三四五六七八九"
+
+
+def cn_to_int(numeral: str) -> int:
+    """Parse an Arabic or Chinese numeral up to 999 (五十七 -> 57, 一百零五 -> 105)."""
+    if numeral.isdigit():
+        return int(numeral)
+    total, current = 0, 0
+    for ch in numeral:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in "十百":
+            total += (current or 1) * (10 if ch == "十" else 100)
+            current = 0
+        else:
+            raise ValueError(f"not a Chinese numeral: {numeral!r}")
+    return total + current
+
+
+def int_to_cn(n: int) -> str:
+    """Write 0..999 as a Chinese numeral (3 -> 三, 12 -> 十二, 105 -> 一百零五)."""
+    if not 0 <= n <= 999:
+        raise ValueError(f"out of range: {n}")
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    if not hundreds:
+        if tens == 0:
+            return _CN_BY_VALUE[ones]
+        head = "十" if tens == 1 else _CN_BY_VALUE[tens] + "十"
+        return head + (_CN_BY_VALUE[ones] if ones else "")
+    text = _CN_BY_VALUE[hundreds] + "百"
+    if rest and tens == 0:
+        return text + "零" + _CN_BY_VALUE[ones]
+    return text + (_CN_BY_VALUE[tens] + "十" if tens else "") + (_CN_BY_VALUE[ones] if ones else "")
+
+
+_SOURCE_TYPES: tuple[SourceType, ...] = ("task", "item", "meta")
+_PLACEHOLDERS = {
+    r"\{no\}": r"(\d{1,3})",
+    r"\{index\}": r"(\d{1,3})",
+    r"\{cn\}": r"([零〇一二两三四五六七八九十百]{1,6})",
+}
+
+
+def format_marker(ref: SourceRef, lang: str) -> str:
+    """The citation marker of one source in one language (〔任务34〕 / [Task 34])."""
+    template = prompts.get_phrase(f"marker_{ref.type}", lang)
+    return template.format(no=ref.id, index=ref.id, cn=int_to_cn(ref.id))
+
+
+@cache
+def _marker_patterns() -> list[tuple[SourceType, re.Pattern[str]]]:
+    patterns = []
+    for lang in prompts.LANGUAGES:
+        for source_type in _SOURCE_TYPES:
+            pattern = re.escape(prompts.get_phrase(f"marker_{source_type}", lang))
+            for placeholder, group in _PLACEHOLDERS.items():
+                pattern = pattern.replace(placeholder, group)
+            patterns.append((source_type, re.compile(pattern)))
+    return patterns
+
+
+def find_markers(text: str) -> list[tuple[re.Match[str], SourceRef]]:
+    """Every exact citation marker (either language) in text, in order of appearance."""
+    found = []
+    for source_type, pattern in _marker_patterns():
+        for match in pattern.finditer(text):
+            number = cn_to_int(match.group(1)) if match.groups() else 0
+            found.append((match, SourceRef(type=source_type, id=number)))
+    return sorted(found, key=lambda pair: pair[0].start())
+
+
+def parse_markers(text: str) -> list[SourceRef]:
+    """The sources cited in text, first appearance first, without repeats."""
+    return list(dict.fromkeys(ref for _, ref in find_markers(text)))
+
+
+# ---------------------------------------------------------------- task and item numbers
+
+_NUM = r"(?<!\d)(?:\d{1,3}|[零〇一二两三四五六七八九十百]{1,6})(?!\d)"
+_LIST = rf"{_NUM}(?:\s*(?:、|,|和|及|与|或|至|到|-|~|—)\s*(?:第\s*)?{_NUM})*"
+_EN_LIST = r"(?<!\d)(\d{1,3})(?:\s*(?:,|-|–|and|or|to|&)\s*#?(\d{1,3}))*(?!\d)"
+_NOT_QUANTITY = r"(?!\s*(?:个|天|年|月|日|%|万|亿|千|小时|家|人|元|days?|years?|%))"
+# (kind, pattern); kind "either" is decided by notice context. Order matters: matched spans are masked.
+_NUMBER_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("item", re.compile(rf"通知\s*(?:的|中|里)?\s*(?:第\s*\(?|\()\s*{_LIST}\s*\)?\s*(?:项|条|点)?")),
+    ("item", re.compile(r"\(\s*([零〇一二两三四五六七八九十]{1,4})\s*\)")),
+    ("item", re.compile(rf"\bnotice\s+items?\s*(?:no\.?|number|#)?\s*\(?{_EN_LIST}\)?")),
+    ("item", re.compile(rf"\bitems?\s*\(?{_EN_LIST}\)?\s+(?:of|in)\s+the\s+notice")),
+    ("task", re.compile(rf"第\s*{_LIST}\s*(?:项|条|个|号)\s*(?:工作)?任务")),
+    ("task", re.compile(rf"(?:附件|附表)\s*(?:的|中|里)?\s*第\s*{_LIST}\s*(?:项|条|行|号)?")),
+    ("task", re.compile(rf"(?:序号|编号)\s*(?:为|是|第)?\s*{_LIST}")),
+    ("task", re.compile(rf"任务\s*(?:第|序号|编号|no\.?|#)?\s*(\d{{1,3}})(?!\d){_NOT_QUANTITY}")),
+    ("task", re.compile(r"(?<!\d)(\d{1,3})\s*号\s*(?:工作)?任务")),
+    (
+        "task",
+        re.compile(rf"\b(?:tasks?|rows?|annex\s+items?)\s*(?:no\.?|number|#)?\s*{_EN_LIST}{_NOT_QUANTITY}"),
+    ),
+    ("measure", re.compile(rf"第\s*\(?\s*{_LIST}\s*\)?\s*(?:项|条)\s*措施")),
+    ("either", re.compile(rf"第\s*(\(?)\s*{_LIST}\s*\)?\s*(?:项|条|号)")),
+    ("either", re.compile(rf"\b()items?\s*(?:no\.?|number|#)?\s*\(?{_EN_LIST}\)?{_NOT_QUANTITY}")),
+]
+_NOTICE_CONTEXT = re.compile(r"通知|正文|notice")
+_TASK_WORDS = re.compile(r"附件|附表|任务|序号|annex|task")
+_RANGE_SEP = re.compile(r"(至|到|-|~|—|–|to)")
+
+
+def _expand(span_text: str) -> list[int]:
+    """Numbers of one matched reference list; small ranges (第3至5项) expand."""
+    tokens = re.findall(r"\d{1,3}|[零〇一二两三四五六七八九十百]+|至|到|-|~|—|–|\bto\b", span_text)
+    numbers: list[int] = []
+    pending_range = False
+    for token in tokens:
+        if _RANGE_SEP.fullmatch(token):
+            pending_range = bool(numbers)
+            continue
+        value = cn_to_int(token)
+        if pending_range and 0 < value - numbers[-1] <= 30:
+            numbers.extend(range(numbers[-1] + 1, value + 1))
+        else:
+            numbers.append(value)
+        pending_range = False
+    return [n for n in numbers if n > 0]
+
+
+def _classify(kind: str, match: re.Match[str], notice_context: bool, numbers: list[int]) -> str:
+    if kind == "measure":
+        return "item" if all(n <= 21 for n in numbers) else "task"
+    if kind == "either":
+        parenthesized = match.group(1) == "("
+        return "item" if parenthesized or notice_context else "task"
+    return kind
+
+
+def extract_references(text: str, notice_context: bool | None = None) -> tuple[list[int], list[int]]:
+    """(task numbers, item numbers) explicitly referenced in a normalized, lower-cased question."""
+    if notice_context is None:
+        notice_context = bool(_NOTICE_CONTEXT.search(text)) and not _TASK_WORDS.search(text)
+    tasks: list[int] = []
+    items: list[int] = []
+    for kind, pattern in _NUMBER_RULES:
+        for match in pattern.finditer(text):
+            numbers = _expand(match.group(0).replace("第", " "))
+            target = tasks if _classify(kind, match, notice_context, numbers) == "task" else items
+            target.extend(numbers)
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return list(dict.fromkeys(tasks)), list(dict.fromkeys(items))
+
+
+# ---------------------------------------------------------------- intent cues
+
+_META_CUES: dict[str, re.Pattern[str]] = {
+    "date": re.compile(
+        r"发文日期|印发日期|发布日期|成文日期|落款日期|(?:什么时候|何时|哪天|哪一?年|哪个月)(?:印发|发布|出台|发文|下发|签发)"
+        r"|(?:印发|发布|出台|发文)(?:的)?(?:时间|日期)|\bwhen\b.*\b(?:issued|published|released|signed)\b"
+        r"|\bissue date\b|\bdate of (?:issue|the notice|the document)\b"
+    ),
+    "issuers": re.compile(
+        r"谁(?:印发|发布|发文|出台|制定|签发)|(?:哪个|哪些|什么|哪两个)(?:单位|部门|机关)(?:印发|发布|发文|出台|制定|联合)"
+        r"|发文(?:单位|机关)|印发(?:单位|机关)|\bwho (?:issued|published|released|signed|wrote)\b"
+        r"|\bissuing (?:body|bodies|authority|authorities)\b|\bissuers?\b"
+    ),
+    "title": re.compile(
+        r"文件(?:名称|标题|名字|全称)|叫什么名字|标题是|\btitle\b|\bwhat is the (?:document|notice|plan) called\b"
+    ),
+    "implements": re.compile(
+        r"贯彻(?:落实)?(?:的是)?(?:哪个|什么|哪份|哪一)|落实(?:哪个|什么|哪份)文件"
+        r"|\bimplement(?:s|ing)? (?:which|what)\b|\bwhat does (?:it|the plan|the notice|this plan) implement\b"
+    ),
+    "based_on": re.compile(
+        r"(?:根据|依据)(?:了)?(?:哪些|什么|哪几)|制定依据|\bbased on (?:which|what)\b|\blegal basis\b|\bwhat is (?:it|the plan) based on\b"
+    ),
+    "target_year": re.compile(
+        r"目标年份|到哪一?年|哪一?年(?:前|之前)?(?:实现|完成|达到|达成)|截[止至](?:到)?哪一?年"
+        r"|\bby (?:which|what) year\b|\btarget year\b|\buntil (?:which|what) year\b"
+    ),
+    "goals": re.compile(
+        r"工作目标|总体目标|主要目标|\b(?:work|overall|main) goals?\b|\bgoals? of the (?:plan|notice|document)\b"
+    ),
+    "guiding_ideology": re.compile(r"指导思想|\bguiding (?:ideology|thought|principles?)\b"),
+}
+_TASK_COUNT = re.compile(
+    r"(?:附件|一共|总共|共有|共计|共)[^?]{0,6}(?:多少|几)(?:项|条|个)(?:工作)?任务|任务(?:总数|数量|总量)"
+    r"|\bhow many tasks\b|\btotal number of tasks\b|\bnumber of tasks\b"
+)
+_LIST_CUE = re.compile(
+    r"(?:哪些|什么|几项|几个|几条|多少项|多少个|多少条|所有|全部)(?:的)?(?:工作)?(?:任务|工作|事项|事情)"
+    r"|列出|列举|清单|一览|(?:负责|牵头|配合|参与|承担|协助|主管)(?:了)?(?:哪些|什么|几项|多少)"
+    r"|(?:负责|牵头|配合|参与|承担)的(?:工作)?任务"
+    r"|\b(?:what|which|list|all|how many)\b[^?]*\btasks?\b|\blist\b"
+    r"|\bwhat (?:does|do|is|are)\b[^?]*\b(?:lead|leads|responsible for|handle|handles|in charge of|cooperate|cooperates|support)\b"
+)
+_LEAD_CUE = re.compile(
+    r"牵头|主责|主管|负责单位|负责部门|责任单位|责任部门|负责|\blead(?:s|ing)?\b|\bin charge\b|\bresponsible\b"
+)
+_WHO_CUE = re.compile(
+    r"谁|(?:哪个|哪些|哪家|什么|哪一个)(?:部门|单位|机构|机关|局|委|办)|找哪|转(?:给)?哪|归哪|由哪|问哪|办理部门|主管部门"
+    r"|\bwho\b|\bwhom\b|\b(?:which|what) (?:department|unit|agency|office|bureau|body|authority|organi[sz]ation)s?\b"
+    r"|\bcontact\b|\bhandles?\b"
+)
+_COOP_CUE = re.compile(
+    r"配合|协助|协办|协同|参与单位|参与部门|\bco-?operat\w*|\bsupport(?:ing)? (?:unit|department)s?\b|\bassist\w*"
+)
+_NUMERIC_CUE = re.compile(
+    r"多久|多长时间|多少时间|几天|多少天|几个工作日|多少个?工作日|几个月|时限|期限|用时|时长|多快|比例|占比|百分之|百分比"
+    r"|多少|几个|几成|不超过|不少于|以内|压减(?:到|为|至)|缩短(?:到|为|至)|办结"
+    r"|\bhow (?:long|many|much|fast|quickly|soon)\b|\bdays?\b|\bpercent(?:age)?\b|\bratio\b|\brate\b"
+    r"|\btime limits?\b|\bdeadlines?\b|\bwithin\b|\bat most\b|\bmaximum\b|\bminimum\b"
+)
+_ANAPHORA = re.compile(
+    r"^(?:那|那么|那个|还有|另外|然后|再问)|呢\W*$|这个(?!文件|方案|通知|政策)|这项|此项|该项|该任务|该事项|这件事|(?<!其)它"
+    r"|上述|上面|刚才|前面(?:那|的)|同样|^(?:and|also|what about|how about|same for)\b|\bwhat about\b|\bhow about\b"
+    r"|\b(?:it|its|this|that|these|those|them|they)\b|\bthe same\b"
+)
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+_CJK_RUN = re.compile(rf"[{_CJK}](?:[{_CJK}\d ]*[{_CJK}])?")
+_EN_WORD = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")  # DN50 is a code, not a word
+_FOLLOWUP_FILLER = re.compile(
+    r"^(?:那么|那个|那|还有|另外|然后|再问)|呢|吗|呀|啊|请问|单位|部门|的|是|有|\W"
+    r"|\b(?:and|also|what|how|about|same|for|the|a|an|of|is|are|it|its|this|that|then|please)\b"
+)
+
+
+def detect_language(text: str) -> Language:
+    """'en' when Latin-script words outweigh runs of Chinese characters, else 'zh'."""
+    lowered = text.lower()
+    words = len(_EN_WORD.findall(lowered))
+    runs = len(_CJK_RUN.findall(lowered))
+    if words > runs:
+        return "en"
+    first_letter = next((ch for ch in lowered if unicodedata.category(ch).startswith("L")), "")
+    return "en" if words and words == runs and first_letter.isascii() else "zh"
+
+
+def _cue_words(text: str, patterns: Iterable[re.Pattern[str]]) -> list[str]:
+    return [m.group(0).strip() for pattern in patterns for m in pattern.finditer(text)]
+
+
+def _meta_fields(text: str, has_units: bool) -> list[str]:
+    fields = [name for name, pattern in _META_CUES.items() if pattern.search(text)]
+    if not has_units and _TASK_COUNT.search(text):
+        fields.append("task_count")
+    return fields
+
+
+def _decide(analysis: QuestionAnalysis, text: str) -> QuestionAnalysis:
+    """Fill flags and the intent from cue phrases, numbers and units (precedence: numbers, meta, lists, who)."""
+    has_units = bool(analysis.units)
+    coop = bool(_COOP_CUE.search(text))
+    lead = bool(_LEAD_CUE.search(text)) or (bool(_WHO_CUE.search(text)) and not coop)
+    meta = _meta_fields(text, has_units)
+    listing = has_units and bool(_LIST_CUE.search(text))
+    intent: Intent = "search"
+    if analysis.task_numbers:
+        intent = "task_lookup"
+    elif analysis.item_numbers:
+        intent = "item_lookup"
+    elif meta:
+        intent = "meta"
+    elif listing:
+        intent = "list_coop" if coop and not re.search(r"牵头|负责|\blead", text) else "list_lead"
+    elif lead or coop:
+        intent = "who_coops" if coop and not _LEAD_CUE.search(text) else "who_leads"
+    elif _NUMERIC_CUE.search(text):
+        intent = "numeric"
+    cues = [_LIST_CUE, _LEAD_CUE, _WHO_CUE, _COOP_CUE, _NUMERIC_CUE, *_META_CUES.values(), _TASK_COUNT]
+    return analysis.model_copy(
+        update={
+            "intent": intent,
+            "wants_lead": lead,
+            "wants_coop": coop,
+            "wants_numbers": bool(_NUMERIC_CUE.search(text)),
+            "meta_fields": meta,
+            "cue_words": _cue_words(text, cues),
+        }
+    )
+
+
+def _is_short(text: str, language: Language) -> bool:
+    if language == "en":
+        return len(text.split()) <= 12
+    return len(text.replace(" ", "")) <= 20
+
+
+def _has_user_turn(history: list[dict] | None) -> bool:
+    return any(
+        isinstance(m, dict) and m.get("role") == "user" and str(m.get("content", "")).strip()
+        for m in history or []
+    )
+
+
+def analyze_question(question: str, history: list[dict] | None, units: UnitFinder | None) -> QuestionAnalysis:
+    """Analyze one question; `history` only decides whether an anaphoric question is a follow-up."""
+    text = normalize_question(question)
+    lowered = text.lower()
+    language = detect_language(text)
+    tasks, items = extract_references(lowered)
+    found_units = list(dict.fromkeys(units.find_units(text))) if units is not None else []
+    followup = bool(_ANAPHORA.search(lowered)) and _is_short(text, language) and _has_user_turn(history)
+    base = QuestionAnalysis(
+        question=text,
+        language=language,
+        intent="search",
+        task_numbers=tasks,
+        item_numbers=items,
+        units=found_units,
+        is_followup=followup,
+    )
+    return _decide(base, lowered)
+
+
+# ---------------------------------------------------------------- follow-ups
+
+
+def _previous_turn(history: list[dict], current: str) -> tuple[str, str] | None:
+    """(last user question before the current one, the assistant reply after it)."""
+    turns = [m for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+    if (
+        turns
+        and turns[-1].get("role") == "user"
+        and normalize_question(str(turns[-1].get("content", ""))) == current
+    ):
+        turns = turns[:-1]
+    for position in range(len(turns) - 1, -1, -1):
+        if turns[position].get("role") == "user":
+            replies = [
+                str(m.get("content", "")) for m in turns[position + 1 :] if m.get("role") == "assistant"
+            ]
+            return str(turns[position].get("content", "")), (replies[-1] if replies else "")
+    return None
+
+
+def _topic(analysis: QuestionAnalysis) -> str:
+    """What is left of a follow-up once anaphora, cue phrases and filler are removed (用水 in 那用水呢?)."""
+    text = analysis.question.lower()
+    for cue in sorted(analysis.cue_words, key=len, reverse=True):
+        text = text.replace(cue, " ")
+    text = _FOLLOWUP_FILLER.sub(" ", _ANAPHORA.sub(" ", text))
+    return " ".join(w for w in text.split() if len(w) >= 2)
+
+
+def _merge(
+    current: QuestionAnalysis, previous: QuestionAnalysis, refs: list[SourceRef], topic: str
+) -> QuestionAnalysis:
+    """Carry the previous focus (numbers, units) unless a new topic replaces it; without own cues, its intent."""
+    update: dict[str, object] = {}
+    if (
+        previous.item_numbers
+        and not previous.task_numbers
+        and not _TASK_WORDS.search(current.question.lower())
+    ):
+        # 那第十二项呢 after a notice-item question still means a notice item
+        tasks, items = extract_references(current.question.lower(), notice_context=True)
+        update.update(task_numbers=tasks, item_numbers=items)
+    own_focus = current.task_numbers or current.item_numbers or current.units
+    if not own_focus and not topic:
+        focused = [r for r in refs if r.type != "meta"] if len(refs) <= 3 else []
+        update["task_numbers"] = previous.task_numbers or [r.id for r in focused if r.type == "task"]
+        update["item_numbers"] = previous.item_numbers or [r.id for r in focused if r.type == "item"]
+        update["units"] = previous.units
+    merged = current.model_copy(update=update)
+    own_cues = current.intent != "search" or current.wants_lead or current.wants_coop or current.wants_numbers
+    cue_text = current.question if own_cues else " ".join(previous.cue_words) or previous.question
+    return _decide(merged, cue_text.lower()).model_copy(update={"cue_words": current.cue_words})
+
+
+def _followup_query(current: QuestionAnalysis, previous: QuestionAnalysis, topic: str) -> str:
+    """A standalone retrieval query: new topic + previous cues, or previous question + this one."""
+    if not topic:
+        return f"{previous.question} {current.question}"
+    own_cues = current.intent != "search" or current.wants_numbers
+    if own_cues or not previous.cue_words:
+        return current.question if own_cues else f"{topic} {previous.question}"
+    return " ".join([topic, *dict.fromkeys(previous.cue_words)])
+
+
+def resolve_followup(
+    analysis: QuestionAnalysis, history: list[dict] | None, units: UnitFinder | None = None
+) -> FollowupContext | None:
+    """Resolve the current question against the previous turn; None when history has no earlier question."""
+    turn = _previous_turn(history or [], analysis.question)
+    if turn is None:
+        return None
+    previous = analyze_question(turn[0], None, units)
+    refs = parse_markers(turn[1])
+    resolved, query = analysis, analysis.question
+    if analysis.is_followup:
+        topic = _topic(analysis)
+        resolved = _merge(analysis, previous, refs, topic)
+        query = _followup_query(analysis, previous, topic)
+    return FollowupContext(
+        previous_question=previous.question,
+        previous_answer=turn[1],
+        previous_refs=refs,
+        previous=previous,
+        resolved=resolved,
+        query=query,
+    )

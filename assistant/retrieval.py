@@ -1,0 +1,90 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25/jieba), fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Protocol
+
+from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel, Field
+
+from ingest.chunks import parse_chunk_id
+from vectorstore.fusion import reciprocal_rank_fusion
+
+
+class _Hit(Protocol):
+    id: str
+    score: float
+
+
+class DenseIndex(Protocol):
+    def search_by_vector(self, vector: list[float], k: int, where: dict[str, Any] | None = None) -> list[Any]: ...
+
+
+class LexicalSearch(Protocol):
+    def search(self, query: str, k: int) -> list[Any]: ...
+
+
+class Retrieved(BaseModel):
+    """One fused hit: which record, its fused score and the raw signals behind it."""
+
+    type: str
+    ref: int
+    score: float
+    dense: float = 0.0
+    dense_rank: int | None = None
+    lexical: float = 0.0
+    lexical_rank: int | None = None
+
+
+class RetrievalResult(BaseModel):
+    """Fused ranking plus the strongest raw signals (used for refusal)."""
+
+    hits: list[Retrieved]
+    top_dense: float = 0.0
+    top_lexical: float = 0.0
+    timings: dict[str, float] = Field(default_factory=dict)
+
+
+class HybridRetriever:
+    """Dense + BM25 candidates fused with RRF; the dense list gets a little more weight."""
+
+    def __init__(self, embeddings: Embeddings, dense: DenseIndex, lexical: LexicalSearch, depth: int = 20) -> None:
+        self.embeddings = embeddings
+        self.dense = dense
+        self.lexical = lexical
+        self.depth = depth
+
+    def retrieve(self, query: str, k: int = 10) -> RetrievalResult:
+        """Return the top-k fused records for `query`."""
+        t0 = time.perf_counter()
+        vector = self.embeddings.embed_query(query)
+        t1 = time.perf_counter()
+        dense_hits = self.dense.search_by_vector(vector, self.depth)
+        t2 = time.perf_counter()
+        lexical_hits = self.lexical.search(query, self.depth)
+        t3 = time.perf_counter()
+        fused = reciprocal_rank_fusion(
+            [[h.id for h in dense_hits], [h.id for h in lexical_hits]], k=60, weights=[1.0, 0.8]
+        )
+        dense_by_id = {h.id: (rank, h.score) for rank, h in enumerate(dense_hits)}
+        lex_by_id = {h.id: (rank, h.score) for rank, h in enumerate(lexical_hits)}
+        hits = [_to_retrieved(f.id, f.score, dense_by_id, lex_by_id) for f in fused[:k]]
+        timings = {"embed": (t1 - t0) * 1e3, "dense": (t2 - t1) * 1e3, "lexical": (t3 - t2) * 1e3}
+        return RetrievalResult(
+            hits=hits,
+            top_dense=dense_hits[0].score if dense_hits else 0.0,
+            top_lexical=lexical_hits[0].score if lexical_hits else 0.0,
+            timings=timings,
+        )
+
+
+def _to_retrieved(
+    cid: str, score: float, dense: dict[str, tuple[int, float]], lexical: dict[str, tuple[int, float]]
+) -> Retrieved:
+    kind, ref = parse_chunk_id(cid)
+    d_rank, d_score = dense.get(cid, (None, 0.0))
+    l_rank, l_score = lexical.get(cid, (None, 0.0))
+    return Retrieved(
+        type=kind, ref=ref, score=score, dense=d_score, dense_rank=d_rank, lexical=l_score, lexical_rank=l_rank
+    )

@@ -1,0 +1,191 @@
+"""Table-aware routing: explicit numbers and unit lists answer from records; the rest from hybrid retrieval."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.compose import (
+    compose_item,
+    compose_task,
+    compose_task_card,
+    compose_unit_list,
+    marker,
+    meta_citation,
+    meta_facts,
+)
+from assistant.models import Answer, Citation
+from assistant.retrieval import HybridRetriever, RetrievalResult, Retrieved
+from ingest.chunks import meta_texts
+from ingest.records import PolicyDocument, Task
+from ingest.units import UnitDirectory
+from prompts import format_phrase
+
+# Places the document does not govern: another district/city named in the question means "not in scope".
+OTHER_PLACES = re.compile(
+    r"(渝中|沙坪坝|江北|南岸|渝北|巴南|北碚|大渡口|长寿|江津|合川|永川|南川|綦江|大足|璧山|铜梁|潼南|荣昌|开州|梁平|武隆|"
+    r"万州|涪陵|黔江|两江新区|北京|上海|天津|广州|深圳|成都|杭州|武汉|西安|南京)"
+)
+MONEY_RE = re.compile(r"(多少钱|多少元|金额|补贴标准|补贴多少|奖励多少|费用多少|收费标准|how much money|subsid)", re.I)
+UNIT_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:局|委|办|院|中心|公司|集团|部)")
+
+
+@dataclass
+class Focus:
+    """What a question is about after routing: the records to answer from, in order."""
+
+    tasks: list[Task] = field(default_factory=list)
+    retrieval: RetrievalResult | None = None
+
+
+@dataclass
+class RefusalPolicy:
+    """Thresholds below which retrieval is too weak to answer (calibrated on the gold set)."""
+
+    min_dense: float = 0.80
+    min_lexical: float = 6.0
+    second_ratio: float = 0.92
+    max_extra: int = 1
+
+
+def refuse(lang: str, intent: str) -> Answer:
+    """An answer that says the document does not cover the question; cites nothing."""
+    return Answer(answer=format_phrase("refusal", lang), refused=True, language=lang, intent=intent)  # type: ignore[arg-type]
+
+
+def is_out_of_scope(question: str, result: RetrievalResult, policy: RefusalPolicy) -> bool:
+    """Out of scope: another place named, or both dense and lexical evidence are weak."""
+    if OTHER_PLACES.search(question):
+        return True
+    return result.top_dense < policy.min_dense and result.top_lexical < policy.min_lexical
+
+
+def answer_task_numbers(doc: PolicyDocument, numbers: list[int], lang: str, english: UnitDirectory) -> Answer:
+    """Explicit row numbers: the rows themselves, or a plain 'not in the document'."""
+    texts, cites = [], []
+    for no in numbers:
+        task = doc.task(no)
+        if task is None:
+            texts.append(format_phrase("unknown_task", lang, n=no, total=len(doc.tasks)))
+            continue
+        text, cite = compose_task_card(task, lang, english.english)
+        texts.append(text)
+        cites.append(cite)
+    return Answer(answer="\n\n".join(texts), citations=cites, refused=not cites, language=lang, intent="task_lookup")  # type: ignore[arg-type]
+
+
+def answer_item_numbers(doc: PolicyDocument, numbers: list[int], question: str, lang: str, units: UnitDirectory) -> Answer:
+    """Explicit notice item numbers."""
+    texts, cites = [], []
+    for index in numbers:
+        item = doc.item(index)
+        if item is None:
+            texts.append(format_phrase("unknown_item", lang, n=index, total=len(doc.items)))
+            continue
+        text, cite = compose_item(item, question, lang, units.english, full=True)
+        texts.append(text)
+        cites.append(cite)
+    return Answer(answer="\n\n".join(texts), citations=cites, refused=not cites, language=lang, intent="item_lookup")  # type: ignore[arg-type]
+
+
+def tasks_for_unit(doc: PolicyDocument, units: UnitDirectory, unit: str, role: str) -> list[Task]:
+    """All tasks whose lead (or coop) cell names `unit` (aliases and `X等…` entries resolved)."""
+    found = []
+    for task in doc.tasks:
+        entries = task.lead_units if role == "lead" else task.coop_units
+        if any(unit in units.units_in_cell_entry(entry) for entry in entries):
+            found.append(task)
+    return found
+
+
+def answer_unit_list(doc: PolicyDocument, units: UnitDirectory, unit: str, role: str, lang: str) -> Answer:
+    """The complete list of a unit's tasks, straight from the table."""
+    tasks = tasks_for_unit(doc, units, unit, role)
+    text, cites = compose_unit_list(unit, tasks, role, lang, units.english)
+    intent = "list_lead" if role == "lead" else "list_coop"
+    return Answer(answer=text, citations=cites, refused=False, language=lang, intent=intent)  # type: ignore[arg-type]
+
+
+def answer_unknown_unit(name: str, lang: str, intent: str) -> Answer:
+    """A unit the document never names."""
+    return Answer(answer=format_phrase("unknown_unit", lang, unit=name), refused=True, language=lang, intent=intent)  # type: ignore[arg-type]
+
+
+def unknown_unit_name(question: str, units: UnitDirectory) -> str | None:
+    """A unit-like name in the question that the directory does not know, if any."""
+    for match in UNIT_LIKE.finditer(question):
+        name = match.group(0)
+        if not units.find_units(name) and not units.canonical(name):
+            return name
+    return None
+
+
+META_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
+    ("target_year", ("哪一年", "哪年", "到哪", "目标年", "what year", "which year", "by when")),
+    ("date", ("日期", "时间印发", "什么时候", "何时", "哪天", "when", "date")),
+    ("issuers", ("谁发", "发布", "印发单位", "发文单位", "哪个单位印发", "issued by", "who issued", "issuer")),
+    ("implements", ("贯彻落实", "落实哪个", "implement")),
+    ("based_on", ("依据", "根据", "based on")),
+    ("goals", ("目标", "goal")),
+    ("guiding", ("指导思想", "guiding")),
+    ("task_count", ("多少项", "几项", "how many tasks")),
+    ("title", ("名称", "标题", "title")),
+]
+
+
+def answer_meta(doc: PolicyDocument, question: str, lang: str) -> Answer | None:
+    """Facts about the notice itself (date, issuers, goals...), or None when no fact matches."""
+    low = question.lower()
+    facts = meta_facts(doc)
+    for fact, keywords in META_KEYWORDS:
+        if any(k in low for k in keywords):
+            ref, value = facts[fact]
+            mk = marker("meta", ref, lang)
+            key = {"based_on": "meta_based_on", "task_count": "meta_task_count", "guiding": "meta_guiding"}.get(fact, f"meta_{fact}")
+            fields = {"date": value, "issuers": value, "year": value, "implements": value, "documents": value,
+                      "goals": value, "text": value, "n": value, "title": value}
+            text = format_phrase(key, lang, marker=mk, **fields)
+            title = meta_texts(doc)[ref - 1][0]
+            return Answer(answer=text, citations=[meta_citation(ref, title, value)], language=lang, intent="meta")  # type: ignore[arg-type]
+    return None
+
+
+def pick_records(result: RetrievalResult, policy: RefusalPolicy) -> list[Retrieved]:
+    """The top hit plus close runners-up of a different record (at most policy.max_extra)."""
+    if not result.hits:
+        return []
+    top = result.hits[0]
+    picked = [top]
+    for hit in result.hits[1:]:
+        if len(picked) > policy.max_extra or hit.score < top.score * policy.second_ratio:
+            break
+        picked.append(hit)
+    return picked
+
+
+def compose_from_hits(
+    doc: PolicyDocument, hits: list[Retrieved], question: str, intent: str, lang: str, units: UnitDirectory,
+    wants_coop: bool,
+) -> tuple[str, list[Citation]]:
+    """Compose an answer from retrieved records, one paragraph per record, in rank order."""
+    parts, cites = [], []
+    for hit in hits:
+        if hit.type == "task" and (task := doc.task(hit.ref)):
+            text, cite = compose_task(task, question, intent, lang, units.english, wants_coop)
+        elif hit.type == "item" and (item := doc.item(hit.ref)):
+            text, cite = compose_item(item, question, lang, units.english, full=False)
+        elif hit.type == "meta" and 1 <= hit.ref <= len(meta_texts(doc)):
+            title, body = meta_texts(doc)[hit.ref - 1]
+            text = format_phrase("search_line", lang, quote=body, marker=marker("meta", hit.ref, lang))
+            cite = meta_citation(hit.ref, title, body)
+        else:
+            continue
+        cite.score = hit.score
+        parts.append(text)
+        cites.append(cite)
+    return "\n\n".join(parts), cites
+
+
+def retrieve(retriever: HybridRetriever, query: str, k: int) -> RetrievalResult:
+    """Hybrid retrieval (kept here so routing owns the query it searches with)."""
+    return retriever.retrieve(query, k)

@@ -1,0 +1,125 @@
+"""Records -> retrieval chunks: one per task row, one per notice item, a few meta chunks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from ingest.records import NoticeItem, PolicyDocument, Task
+
+CHUNK_SCHEMA_VERSION = 2
+EnglishName = Callable[[str], str]
+
+
+class Chunk(BaseModel):
+    """A retrievable unit of text with flat metadata (Chroma `where` filters work on it)."""
+
+    id: str
+    type: str
+    ref: int
+    text: str
+    metadata: dict[str, str | int | bool]
+
+
+class _Directory(Protocol):
+    def english(self, name_or_alias: str) -> str: ...
+    def units_in_cell_entry(self, entry: str) -> list[str]: ...
+
+
+def english_namer(directory: _Directory) -> EnglishName:
+    """English name of a cell entry; entries like `X等区级相关部门` are named by the units they mention."""
+
+    def name(entry: str) -> str:
+        try:
+            return directory.english(entry)
+        except KeyError:
+            return "; ".join(directory.english(u) for u in directory.units_in_cell_entry(entry)) or entry
+
+    return name
+
+
+def chunk_id(kind: str, ref: int) -> str:
+    """Stable chunk id, e.g. task-34, item-3, meta-1."""
+    return f"{kind}-{ref}"
+
+
+def parse_chunk_id(value: str) -> tuple[str, int]:
+    """Inverse of chunk_id."""
+    kind, _, ref = value.rpartition("-")
+    return kind, int(ref)
+
+
+def build_chunks(doc: PolicyDocument, english: EnglishName | None = None) -> list[Chunk]:
+    """All chunks of the document, in document order (meta, items, tasks)."""
+    return [*_meta_chunks(doc), *(_item_chunk(i) for i in doc.items), *(_task_chunk(t, english) for t in doc.tasks)]
+
+
+def _units_line(label: str, units: list[str], english: EnglishName | None) -> str:
+    if not units:
+        return f"{label}：无"
+    names = "、".join(units)
+    if english is None:
+        return f"{label}：{names}"
+    return f"{label}：{names}（{'; '.join(english(u) for u in units)}）"
+
+
+def _task_chunk(task: Task, english: EnglishName | None) -> Chunk:
+    text = "\n".join(
+        [
+            f"任务{task.no}｜{task.section}",
+            f"市级工作任务：{task.city_task}",
+            f"区级贯彻措施：{task.district_measure}",
+            _units_line("牵头单位", task.lead_units, english),
+            _units_line("配合单位", task.coop_units, english),
+        ]
+    )
+    meta: dict[str, str | int | bool] = {
+        "type": "task",
+        "ref": task.no,
+        "section": task.section,
+        "lead_units": "、".join(task.lead_units),
+        "coop_units": "、".join(task.coop_units),
+    }
+    meta.update({f"lead:{u}": True for u in task.lead_units})
+    meta.update({f"coop:{u}": True for u in task.coop_units})
+    return Chunk(id=chunk_id("task", task.no), type="task", ref=task.no, text=text, metadata=meta)
+
+
+def _item_chunk(item: NoticeItem) -> Chunk:
+    text = f"通知第{item.index}项｜{item.part}\n{item.text}"
+    meta: dict[str, str | int | bool] = {
+        "type": "item",
+        "ref": item.index,
+        "section": item.part,
+        "title": item.title,
+        "lead_units": "、".join(item.responsible_units),
+        "coop_units": "",
+    }
+    meta.update({f"lead:{u}": True for u in item.responsible_units})
+    return Chunk(id=chunk_id("item", item.index), type="item", ref=item.index, text=text, metadata=meta)
+
+
+def meta_texts(doc: PolicyDocument) -> list[tuple[str, str]]:
+    """(title, text) of each meta chunk; the order defines meta ids 1..n."""
+    m = doc.meta
+    sections: dict[str, int] = {}
+    for task in doc.tasks:
+        sections[task.section] = sections.get(task.section, 0) + 1
+    overview = "；".join(f"{name}{count}项" for name, count in sections.items())
+    return [
+        ("发文信息", f"{m.title}。发文单位：{'、'.join(m.issuers)}。发文日期：{m.date}。主送：{m.recipients}。"),
+        ("制定依据", m.preamble),
+        ("指导思想", m.guiding_ideology),
+        ("工作目标", m.goals),
+        ("附件任务清单", f"附件：{m.annex_title}，共{len(doc.tasks)}项任务：{overview}。"),
+    ]
+
+
+def _meta_chunks(doc: PolicyDocument) -> list[Chunk]:
+    chunks = []
+    for idx, (title, text) in enumerate(meta_texts(doc), start=1):
+        meta: dict[str, str | int | bool] = {"type": "meta", "ref": idx, "section": "", "title": title}
+        chunks.append(Chunk(id=chunk_id("meta", idx), type="meta", ref=idx, text=f"{title}｜{text}", metadata=meta))
+    return chunks

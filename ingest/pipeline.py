@@ -1,0 +1,174 @@
+"""Build a new index version (Chroma + BM25 + records) and switch to it atomically."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel
+from tqdm import tqdm
+
+from ingest.chunks import CHUNK_SCHEMA_VERSION, Chunk, build_chunks, english_namer
+from ingest.parser import load_document
+from ingest.records import PolicyDocument
+from ingest.units import load_unit_directory
+from vectorstore.chroma_store import VectorIndex, open_client
+from vectorstore.errors import IndexCorruptError, PolicyQAError
+from vectorstore.lexical import LexicalIndex
+from vectorstore.versions import IndexManager
+
+logger = logging.getLogger(__name__)
+DOCUMENT_FILE = "document.json"
+LEXICAL_DIR = "bm25"
+CHROMA_DIR = "chroma"
+BATCH = 16
+
+
+class IngestSummary(BaseModel):
+    """What an ingest built and how long it took."""
+
+    version: str
+    tasks: int
+    items: int
+    chunks: int
+    embedded: int
+    cached: int
+    seconds: float
+    collection: str
+    chroma_url: str | None
+
+
+def collection_name(prefix: str, version: str) -> str:
+    """Chroma collection name of an index version (valid chars: [a-zA-Z0-9._-])."""
+    return f"{prefix}-{version}"[:60]
+
+
+def build_index(
+    source: Path,
+    index_dir: Path,
+    embeddings: Embeddings,
+    chroma_url: str | None = None,
+    prefix: str = "policyqa",
+    rebuild: bool = False,
+    progress: bool = True,
+    before_commit: Callable[[str], None] | None = None,
+) -> IngestSummary:
+    """Parse `source`, embed and index it as a new version, smoke-test it, then make it current.
+
+    A source that fails validation raises before anything is written; a failure later removes the
+    half-built version, so the previous index keeps serving.
+    """
+    started = time.perf_counter()
+    doc = load_document(source)
+    directory = load_unit_directory()
+    chunks = build_chunks(doc, english=english_namer(directory))
+    if rebuild:
+        _wipe(index_dir, chroma_url, prefix)
+    manager = IndexManager(index_dir)
+    new = manager.begin()
+    version, path = new.id, new.path
+    name = collection_name(prefix, version)
+    try:
+        cached = _embed(chunks, embeddings, progress)  # warms the cache; Chroma's add then runs no model
+        client = open_client(chroma_url, None if chroma_url else path / CHROMA_DIR)
+        dense = VectorIndex(client, name, embeddings, create=True)
+        dense.add([c.id for c in chunks], [c.text for c in chunks], [c.metadata for c in chunks])
+        lexical = LexicalIndex.build([c.id for c in chunks], [c.text for c in chunks], user_words=directory.all_names())
+        lexical.save(path / LEXICAL_DIR)
+        (path / DOCUMENT_FILE).write_text(doc.model_dump_json(), encoding="utf-8")
+        _smoke_test(doc, chunks, dense, lexical, embeddings)
+        if before_commit is not None:
+            before_commit(version)
+        manifest = _manifest(doc, chunks, embeddings, chroma_url, name)
+        manager.commit(version, manifest)
+    except BaseException:
+        manager.abort(version)
+        if chroma_url:
+            _drop_collection(chroma_url, name)
+        raise
+    _collect_garbage(manager, chroma_url, prefix)
+    return IngestSummary(
+        version=version, tasks=len(doc.tasks), items=len(doc.items), chunks=len(chunks),
+        embedded=len(chunks) - cached, cached=cached, seconds=time.perf_counter() - started,
+        collection=name, chroma_url=chroma_url,
+    )
+
+
+def _embed(chunks: list[Chunk], embeddings: Embeddings, progress: bool) -> int:
+    """Embed chunk texts in batches with a progress bar; return how many were already cached."""
+    is_cached = getattr(embeddings, "is_cached", None)
+    cached = sum(1 for c in chunks if is_cached and is_cached(c.text))
+    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress, leave=False) as bar:
+        for start in range(0, len(chunks), BATCH):
+            batch = chunks[start : start + BATCH]
+            embeddings.embed_documents([c.text for c in batch])
+            bar.update(len(batch))
+    return cached
+
+
+def _smoke_test(doc: PolicyDocument, chunks: list[Chunk], dense: VectorIndex, lexical: LexicalIndex, embeddings: Embeddings) -> None:
+    """A fresh index must find a known row by its own wording, densely and lexically."""
+    probe = doc.tasks[len(doc.tasks) // 2]
+    wanted = f"task-{probe.no}"
+    dense_ids = [h.id for h in dense.search_by_vector(embeddings.embed_query(probe.city_task), 5)]
+    lexical_ids = [h.id for h in lexical.search(probe.city_task, 5)]
+    if dense.count() != len(chunks) or wanted not in dense_ids or wanted not in lexical_ids:
+        raise IndexCorruptError(f"smoke query failed on the new index: {wanted} not found (dense {dense_ids[:3]}, lexical {lexical_ids[:3]})")
+
+
+def _manifest(doc: PolicyDocument, chunks: list[Chunk], embeddings: Embeddings, chroma_url: str | None, name: str) -> dict[str, object]:
+    return {
+        "schema": CHUNK_SCHEMA_VERSION,
+        "source_sha256": doc.source_sha256,
+        "embedding_model": getattr(embeddings, "model_id", type(embeddings).__name__),
+        "chroma_url": chroma_url,
+        "collection": name,
+        "counts": {"tasks": len(doc.tasks), "items": len(doc.items), "chunks": len(chunks)},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+
+
+def load_version_document(version_path: Path) -> PolicyDocument:
+    """The records an index version was built from."""
+    try:
+        return PolicyDocument.model_validate_json((version_path / DOCUMENT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(f"index version {version_path} has no readable {DOCUMENT_FILE}; run `policyqa ingest --rebuild`") from exc
+
+
+def _drop_collection(chroma_url: str, name: str) -> None:
+    try:
+        open_client(chroma_url, None).delete_collection(name)
+    except Exception as exc:  # best effort: the collection may never have been created
+        logger.debug("could not drop collection %s: %s", name, exc)
+
+
+def _collect_garbage(manager: IndexManager, chroma_url: str | None, prefix: str) -> None:
+    """Remove old versions (and their server collections), keeping the current and one previous."""
+    removed = manager.gc(keep=2)
+    if chroma_url:
+        for version in removed:
+            _drop_collection(chroma_url, collection_name(prefix, version))
+
+
+def _wipe(index_dir: Path, chroma_url: str | None, prefix: str) -> None:
+    """--rebuild: forget every version (used to heal a corrupt index dir)."""
+    if chroma_url and (index_dir / "versions").is_dir():
+        for child in (index_dir / "versions").iterdir():
+            _drop_collection(chroma_url, collection_name(prefix, child.name))
+    if index_dir.exists():
+        try:
+            shutil.rmtree(index_dir)
+        except OSError as exc:
+            raise PolicyQAError(f"cannot remove index dir {index_dir} for --rebuild: {exc}") from exc
+
+
+def read_manifest(version_path: Path) -> dict[str, object]:
+    """The manifest of an index version."""
+    data: dict[str, object] = json.loads((version_path / "manifest.json").read_text(encoding="utf-8"))
+    return data
