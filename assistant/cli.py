@@ -37,8 +37,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     source = Path(args.source) if args.source else settings.source
     embeddings = load_embeddings(settings.embedding_model, settings.cache_dir)
     summary = build_index(
-        source, settings.index_dir, embeddings, settings.chroma_url, settings.collection_prefix,
-        rebuild=args.rebuild, progress=not args.quiet,
+        source,
+        settings.index_dir,
+        embeddings,
+        settings.chroma_url,
+        settings.collection_prefix,
+        rebuild=args.rebuild,
+        progress=not args.quiet,
     )
     print(
         f"ingested {summary.tasks} tasks, {summary.items} notice items, {summary.chunks} chunks "
@@ -126,7 +131,9 @@ def cmd_tasks(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             print(task.model_dump_json(indent=2))
         else:
-            print(f"任务 {task.no}  [{task.section}]\n市级工作任务：{task.city_task}\n区级贯彻措施：{task.district_measure}")
+            print(
+                f"任务 {task.no}  [{task.section}]\n市级工作任务：{task.city_task}\n区级贯彻措施：{task.district_measure}"
+            )
             print(f"牵头单位：{'、'.join(task.lead_units)}\n配合单位：{'、'.join(task.coop_units) or '无'}")
         return 0
     if args.json:
@@ -158,7 +165,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     parser = argparse.ArgumentParser(prog="policyqa", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
-    handlers: dict[str, Handler] = {"ingest": cmd_ingest, "ask": cmd_ask, "tasks": cmd_tasks, "items": cmd_items}
+    handlers: dict[str, Handler] = {
+        "ingest": cmd_ingest,
+        "ask": cmd_ask,
+        "tasks": cmd_tasks,
+        "items": cmd_items,
+    }
     p = sub.add_parser("ingest", help="parse, embed and index the source document")
     p.add_argument("--source", help="source text file (default: POLICYQA_SOURCE)")
     p.add_argument("--rebuild", action="store_true", help="discard every existing index version first")
@@ -187,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `policyqa` console script."""
     parser, handlers = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         return handlers[args.command](args, _settings())
     except PolicyQAError as exc:

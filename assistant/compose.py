@@ -136,22 +136,38 @@ def compose_task_card(task: Task, lang: str, english: EnglishName) -> tuple[str,
     return text, task_citation(task, task.district_measure)
 
 
-def compose_item(item: NoticeItem, question: str, lang: str, english: EnglishName, full: bool) -> tuple[str, Citation]:
+def compose_item(
+    item: NoticeItem, question: str, lang: str, english: EnglishName, full: bool
+) -> tuple[str, Citation]:
     """Answer from a notice item: its responsible units and the most relevant sentences."""
     mk = marker("item", item.index, lang)
     units = unit_names(item.responsible_units, lang, english)
     if full:
         text = format_phrase(
-            "item_card", lang, index=item.index, cn=int_to_cn(item.index), part=item.part,
-            title=item.title, text=item.text, units=units, marker=mk,
+            "item_card",
+            lang,
+            index=item.index,
+            cn=int_to_cn(item.index),
+            part=item.part,
+            title=item.title,
+            text=item.text,
+            units=units,
+            marker=mk,
         )
         return text, item_citation(item, item.text)
     quote = "".join(best_sentences([item.text], question, want_numbers=True))
     lines = [format_phrase("numeric_answer", lang, quote=quote, marker=mk)]
     if item.responsible_units:
         lines.append(
-            format_phrase("item_responsible", lang, index=item.index, cn=int_to_cn(item.index),
-                          title=item.title, units=units, marker=mk)
+            format_phrase(
+                "item_responsible",
+                lang,
+                index=item.index,
+                cn=int_to_cn(item.index),
+                title=item.title,
+                units=units,
+                marker=mk,
+            )
         )
     return "\n".join(lines), item_citation(item, quote)
 
@@ -162,7 +178,9 @@ def summary(task: Task) -> str:
     return first.split("，", 1)[0] if len(first) > 40 else first
 
 
-def compose_unit_list(unit: str, tasks: list[Task], role: str, lang: str, english: EnglishName) -> tuple[str, list[Citation]]:
+def compose_unit_list(
+    unit: str, tasks: list[Task], role: str, lang: str, english: EnglishName
+) -> tuple[str, list[Citation]]:
     """The complete list of tasks a unit leads (role='lead') or cooperates on (role='coop')."""
     name = unit_names([unit], lang, english)
     if not tasks:
@@ -171,7 +189,11 @@ def compose_unit_list(unit: str, tasks: list[Task], role: str, lang: str, englis
     citations = []
     for task in tasks:
         short = summary(task)
-        lines.append(format_phrase("task_list_line", lang, no=task.no, summary=short, marker=marker("task", task.no, lang)))
+        lines.append(
+            format_phrase(
+                "task_list_line", lang, no=task.no, summary=short, marker=marker("task", task.no, lang)
+            )
+        )
         citations.append(task_citation(task, short))
     return "\n".join(lines), citations
 

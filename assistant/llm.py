@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, Field, SecretStr
 
 import prompts
-from assistant.intent import SourceRef, find_markers
+from assistant.intent import SourceRef, chat_turns, find_markers, format_marker
 from assistant.models import SourceType
+from ingest.chunks import meta_texts
+from ingest.records import PolicyDocument
 from vectorstore.errors import LLMError
 
 if TYPE_CHECKING:
@@ -31,6 +34,13 @@ HISTORY_MESSAGES = 6
 _MARKER_LIKE = re.compile(
     r"〔(?:任务|通知)[^〔〕\n]{0,16}〕|\[(?:task|notice)\b[^\[\]\n]{0,24}\]", re.IGNORECASE
 )
+
+
+class RecordHit(Protocol):
+    """A retrieved record reference (assistant.retrieval.Retrieved has this shape)."""
+
+    type: str
+    ref: int
 
 
 class SourceForPrompt(BaseModel):
@@ -88,27 +98,70 @@ def build_messages(
 def _history_messages(history: list[dict] | None) -> list[BaseMessage]:
     """Prior user/assistant turns only: a client-sent system message must not override ours."""
     kinds: dict[str, type[BaseMessage]] = {"user": HumanMessage, "assistant": AIMessage}
-    turns = [m for m in history or [] if isinstance(m, dict) and m.get("role") in kinds and m.get("content")]
-    return [kinds[m["role"]](str(m["content"])) for m in turns[-HISTORY_MESSAGES:]]
+    return [kinds[role](content) for role, content in chat_turns(history)[-HISTORY_MESSAGES:]]
+
+
+def _key(source_type: str, source_id: int) -> tuple[str, int]:
+    # the notice marker (〔通知正文〕 / [Notice]) names no fact id: it stands for any retrieved notice fact
+    return (source_type, 0 if source_type == "meta" else source_id)
 
 
 def filter_citations(text: str, sources: list[SourceForPrompt]) -> LLMResult:
     """Keep markers of retrieved sources (rewritten to their given form), drop every other marker."""
-    allowed = {SourceRef(type=s.type, id=s.id): s.marker for s in sources}
+    allowed: dict[tuple[str, int], SourceForPrompt] = {}
+    for source in sources:
+        allowed.setdefault(_key(source.type, source.id), source)
     cited: list[SourceRef] = []
     dropped: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
         exact = [ref for m, ref in find_markers(match.group(0)) if m.group(0) == match.group(0)]
-        if exact and exact[0] in allowed:
-            cited.append(exact[0])
-            return allowed[exact[0]]
-        dropped.append(match.group(0))
-        return ""
+        source = allowed.get(_key(exact[0].type, exact[0].id)) if exact else None
+        if source is None:
+            dropped.append(match.group(0))
+            return ""
+        cited.append(SourceRef(type=source.type, id=source.id))
+        return source.marker
 
     cleaned = _MARKER_LIKE.sub(replace, text)
     cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip()
     return LLMResult(text=cleaned, cited=list(dict.fromkeys(cited)), dropped=dropped)
+
+
+def sources_for_prompt(
+    document: PolicyDocument, hits: Iterable[RecordHit], lang: str
+) -> list[SourceForPrompt]:
+    """Retrieved records (anything with .type and .ref) as prompt sources with their markers and full text."""
+    sources = []
+    for hit in hits:
+        text = _record_text(document, hit.type, hit.ref, lang)
+        if text is not None:
+            ref = SourceRef(type=hit.type, id=hit.ref)  # type: ignore[arg-type]
+            sources.append(
+                SourceForPrompt(marker=format_marker(ref, lang), type=ref.type, id=ref.id, text=text)
+            )
+    return sources
+
+
+def _record_text(document: PolicyDocument, source_type: str, ref: int, lang: str) -> str | None:
+    """The full text of one record, labelled by the llm.toml source templates; None when it does not exist."""
+    separator = prompts.get_phrase("unit_separator", lang)
+    if source_type == "task" and (task := document.task(ref)):
+        return prompts.get_prompt("task_source", lang).format(
+            no=task.no,
+            section=task.section,
+            city_task=task.city_task,
+            district_measure=task.district_measure,
+            lead_units=separator.join(task.lead_units) or prompts.get_phrase("none_value", lang),
+            coop_units=separator.join(task.coop_units) or prompts.get_phrase("none_value", lang),
+        )
+    if source_type == "item" and (item := document.item(ref)):
+        units = separator.join(item.responsible_units) or prompts.get_phrase("none_value", lang)
+        return prompts.get_prompt("item_source", lang).format(part=item.part, text=item.text, units=units)
+    facts = meta_texts(document)
+    if source_type == "meta" and 1 <= ref <= len(facts):
+        return prompts.get_prompt("meta_source", lang).format(title=facts[ref - 1][0], text=facts[ref - 1][1])
+    return None
 
 
 def generate_answer(

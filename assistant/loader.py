@@ -45,7 +45,9 @@ def open_index(index_dir: Path, embeddings: Embeddings, chroma_url: str | None) 
     try:
         lexical = LexicalIndex.load(info.path / LEXICAL_DIR)
     except (OSError, ValueError, KeyError) as exc:
-        raise IndexCorruptError(f"BM25 index in {info.path} is unreadable; run `policyqa ingest --rebuild`") from exc
+        raise IndexCorruptError(
+            f"BM25 index in {info.path} is unreadable; run `policyqa ingest --rebuild`"
+        ) from exc
     return LoadedIndex(info.id, document, HybridRetriever(embeddings, dense, lexical), dense)
 
 

@@ -18,7 +18,9 @@ class _Hit(Protocol):
 
 
 class DenseIndex(Protocol):
-    def search_by_vector(self, vector: list[float], k: int, where: dict[str, Any] | None = None) -> list[Any]: ...
+    def search_by_vector(
+        self, vector: list[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[Any]: ...
 
 
 class LexicalSearch(Protocol):
@@ -49,7 +51,9 @@ class RetrievalResult(BaseModel):
 class HybridRetriever:
     """Dense + BM25 candidates fused with RRF; the dense list gets a little more weight."""
 
-    def __init__(self, embeddings: Embeddings, dense: DenseIndex, lexical: LexicalSearch, depth: int = 20) -> None:
+    def __init__(
+        self, embeddings: Embeddings, dense: DenseIndex, lexical: LexicalSearch, depth: int = 20
+    ) -> None:
         self.embeddings = embeddings
         self.dense = dense
         self.lexical = lexical
@@ -86,5 +90,11 @@ def _to_retrieved(
     d_rank, d_score = dense.get(cid, (None, 0.0))
     l_rank, l_score = lexical.get(cid, (None, 0.0))
     return Retrieved(
-        type=kind, ref=ref, score=score, dense=d_score, dense_rank=d_rank, lexical=l_score, lexical_rank=l_rank
+        type=kind,
+        ref=ref,
+        score=score,
+        dense=d_score,
+        dense_rank=d_rank,
+        lexical=l_score,
+        lexical_rank=l_rank,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.expand import expansions, load_glossary
+from assistant.scope import coverage
 from assistant.compose import (
     compose_item,
     compose_task,
@@ -16,7 +18,7 @@ from assistant.compose import (
 )
 from assistant.models import Answer, Citation
 from assistant.retrieval import HybridRetriever, RetrievalResult, Retrieved
-from ingest.chunks import meta_texts
+from ingest.chunks import english_namer, meta_texts
 from ingest.records import PolicyDocument, Task
 from ingest.units import UnitDirectory
 from prompts import format_phrase
@@ -26,7 +28,10 @@ OTHER_PLACES = re.compile(
     r"(渝中|沙坪坝|江北|南岸|渝北|巴南|北碚|大渡口|长寿|江津|合川|永川|南川|綦江|大足|璧山|铜梁|潼南|荣昌|开州|梁平|武隆|"
     r"万州|涪陵|黔江|两江新区|北京|上海|天津|广州|深圳|成都|杭州|武汉|西安|南京)"
 )
-MONEY_RE = re.compile(r"(多少钱|多少元|金额|补贴标准|补贴多少|奖励多少|费用多少|收费标准|how much money|subsid)", re.I)
+MONEY_RE = re.compile(
+    r"(多少钱|多少元|金额|补贴标准|补贴多少|奖励多少|费用多少|收费标准|how much money|subsid)", re.I
+)
+AMOUNT_RE = re.compile(r"\d[\d.]*\s*(?:万|亿)?元")
 UNIT_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:局|委|办|院|中心|公司|集团|部)")
 
 
@@ -42,8 +47,9 @@ class Focus:
 class RefusalPolicy:
     """Thresholds below which retrieval is too weak to answer (calibrated on the gold set)."""
 
-    min_dense: float = 0.80
-    min_lexical: float = 6.0
+    min_dense: float = 0.90
+    min_dense_en: float = 0.83
+    min_coverage: float = 0.1
     second_ratio: float = 0.92
     max_extra: int = 1
 
@@ -53,11 +59,24 @@ def refuse(lang: str, intent: str) -> Answer:
     return Answer(answer=format_phrase("refusal", lang), refused=True, language=lang, intent=intent)  # type: ignore[arg-type]
 
 
-def is_out_of_scope(question: str, result: RetrievalResult, policy: RefusalPolicy) -> bool:
-    """Out of scope: another place named, or both dense and lexical evidence are weak."""
-    if OTHER_PLACES.search(question):
+def _lexicon(table: str, question: str) -> bool:
+    glossary = load_glossary()[table]
+    low = question.lower()
+    return any(term.lower() in low for term in [*glossary["zh"], *glossary["en"]])
+
+
+def is_out_of_scope(question: str, lang: str, result: RetrievalResult, texts: list[str], policy: RefusalPolicy) -> bool:
+    """Out of scope: another place or an off-domain topic named, an amount the records never state,
+    or weak evidence (no topic word of the question in the top records and a low dense score)."""
+    if OTHER_PLACES.search(question) or _lexicon("out_of_scope", question):
         return True
-    return result.top_dense < policy.min_dense and result.top_lexical < policy.min_lexical
+    if _lexicon("money", question) and not any(AMOUNT_RE.search(t) for t in texts[:1]):
+        return True
+    found = expansions(question)
+    if lang == "en":
+        return not found and result.top_dense < policy.min_dense_en
+    cover = coverage(question, texts, found)
+    return cover < policy.min_coverage and result.top_dense < policy.min_dense
 
 
 def answer_task_numbers(doc: PolicyDocument, numbers: list[int], lang: str, english: UnitDirectory) -> Answer:
@@ -68,13 +87,17 @@ def answer_task_numbers(doc: PolicyDocument, numbers: list[int], lang: str, engl
         if task is None:
             texts.append(format_phrase("unknown_task", lang, n=no, total=len(doc.tasks)))
             continue
-        text, cite = compose_task_card(task, lang, english.english)
+        text, cite = compose_task_card(task, lang, english_namer(english))
         texts.append(text)
         cites.append(cite)
-    return Answer(answer="\n\n".join(texts), citations=cites, refused=not cites, language=lang, intent="task_lookup")  # type: ignore[arg-type]
+    return Answer(
+        answer="\n\n".join(texts), citations=cites, refused=not cites, language=lang, intent="task_lookup"
+    )  # type: ignore[arg-type]
 
 
-def answer_item_numbers(doc: PolicyDocument, numbers: list[int], question: str, lang: str, units: UnitDirectory) -> Answer:
+def answer_item_numbers(
+    doc: PolicyDocument, numbers: list[int], question: str, lang: str, units: UnitDirectory
+) -> Answer:
     """Explicit notice item numbers."""
     texts, cites = [], []
     for index in numbers:
@@ -82,10 +105,12 @@ def answer_item_numbers(doc: PolicyDocument, numbers: list[int], question: str, 
         if item is None:
             texts.append(format_phrase("unknown_item", lang, n=index, total=len(doc.items)))
             continue
-        text, cite = compose_item(item, question, lang, units.english, full=True)
+        text, cite = compose_item(item, question, lang, english_namer(units), full=True)
         texts.append(text)
         cites.append(cite)
-    return Answer(answer="\n\n".join(texts), citations=cites, refused=not cites, language=lang, intent="item_lookup")  # type: ignore[arg-type]
+    return Answer(
+        answer="\n\n".join(texts), citations=cites, refused=not cites, language=lang, intent="item_lookup"
+    )  # type: ignore[arg-type]
 
 
 def tasks_for_unit(doc: PolicyDocument, units: UnitDirectory, unit: str, role: str) -> list[Task]:
@@ -101,14 +126,16 @@ def tasks_for_unit(doc: PolicyDocument, units: UnitDirectory, unit: str, role: s
 def answer_unit_list(doc: PolicyDocument, units: UnitDirectory, unit: str, role: str, lang: str) -> Answer:
     """The complete list of a unit's tasks, straight from the table."""
     tasks = tasks_for_unit(doc, units, unit, role)
-    text, cites = compose_unit_list(unit, tasks, role, lang, units.english)
+    text, cites = compose_unit_list(unit, tasks, role, lang, english_namer(units))
     intent = "list_lead" if role == "lead" else "list_coop"
     return Answer(answer=text, citations=cites, refused=False, language=lang, intent=intent)  # type: ignore[arg-type]
 
 
 def answer_unknown_unit(name: str, lang: str, intent: str) -> Answer:
     """A unit the document never names."""
-    return Answer(answer=format_phrase("unknown_unit", lang, unit=name), refused=True, language=lang, intent=intent)  # type: ignore[arg-type]
+    return Answer(
+        answer=format_phrase("unknown_unit", lang, unit=name), refused=True, language=lang, intent=intent
+    )  # type: ignore[arg-type]
 
 
 def unknown_unit_name(question: str, units: UnitDirectory) -> str | None:
@@ -123,7 +150,10 @@ def unknown_unit_name(question: str, units: UnitDirectory) -> str | None:
 META_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("target_year", ("哪一年", "哪年", "到哪", "目标年", "what year", "which year", "by when")),
     ("date", ("日期", "时间印发", "什么时候", "何时", "哪天", "when", "date")),
-    ("issuers", ("谁发", "发布", "印发单位", "发文单位", "哪个单位印发", "issued by", "who issued", "issuer")),
+    (
+        "issuers",
+        ("谁发", "发布", "印发单位", "发文单位", "哪个单位印发", "issued by", "who issued", "issuer"),
+    ),
     ("implements", ("贯彻落实", "落实哪个", "implement")),
     ("based_on", ("依据", "根据", "based on")),
     ("goals", ("目标", "goal")),
@@ -141,13 +171,38 @@ def answer_meta(doc: PolicyDocument, question: str, lang: str) -> Answer | None:
         if any(k in low for k in keywords):
             ref, value = facts[fact]
             mk = marker("meta", ref, lang)
-            key = {"based_on": "meta_based_on", "task_count": "meta_task_count", "guiding": "meta_guiding"}.get(fact, f"meta_{fact}")
-            fields = {"date": value, "issuers": value, "year": value, "implements": value, "documents": value,
-                      "goals": value, "text": value, "n": value, "title": value}
+            key = {
+                "based_on": "meta_based_on",
+                "task_count": "meta_task_count",
+                "guiding": "meta_guiding",
+            }.get(fact, f"meta_{fact}")
+            fields = {
+                "date": value,
+                "issuers": value,
+                "year": value,
+                "implements": value,
+                "documents": value,
+                "goals": value,
+                "text": value,
+                "n": value,
+                "title": value,
+            }
             text = format_phrase(key, lang, marker=mk, **fields)
             title = meta_texts(doc)[ref - 1][0]
-            return Answer(answer=text, citations=[meta_citation(ref, title, value)], language=lang, intent="meta")  # type: ignore[arg-type]
+            return Answer(
+                answer=text, citations=[meta_citation(ref, title, value)], language=lang, intent="meta"
+            )  # type: ignore[arg-type]
     return None
+
+
+def record_text(doc: PolicyDocument, hit: Retrieved) -> str:
+    """The full text of a retrieved record (for coverage checks)."""
+    if hit.type == "task" and (task := doc.task(hit.ref)):
+        return "".join([task.city_task, task.district_measure, *task.lead_units, *task.coop_units])
+    if hit.type == "item" and (item := doc.item(hit.ref)):
+        return item.text
+    metas = meta_texts(doc)
+    return metas[hit.ref - 1][1] if hit.type == "meta" and 1 <= hit.ref <= len(metas) else ""
 
 
 def pick_records(result: RetrievalResult, policy: RefusalPolicy) -> list[Retrieved]:
@@ -164,16 +219,21 @@ def pick_records(result: RetrievalResult, policy: RefusalPolicy) -> list[Retriev
 
 
 def compose_from_hits(
-    doc: PolicyDocument, hits: list[Retrieved], question: str, intent: str, lang: str, units: UnitDirectory,
+    doc: PolicyDocument,
+    hits: list[Retrieved],
+    question: str,
+    intent: str,
+    lang: str,
+    units: UnitDirectory,
     wants_coop: bool,
 ) -> tuple[str, list[Citation]]:
     """Compose an answer from retrieved records, one paragraph per record, in rank order."""
     parts, cites = [], []
     for hit in hits:
         if hit.type == "task" and (task := doc.task(hit.ref)):
-            text, cite = compose_task(task, question, intent, lang, units.english, wants_coop)
+            text, cite = compose_task(task, question, intent, lang, english_namer(units), wants_coop)
         elif hit.type == "item" and (item := doc.item(hit.ref)):
-            text, cite = compose_item(item, question, lang, units.english, full=False)
+            text, cite = compose_item(item, question, lang, english_namer(units), full=False)
         elif hit.type == "meta" and 1 <= hit.ref <= len(meta_texts(doc)):
             title, body = meta_texts(doc)[hit.ref - 1]
             text = format_phrase("search_line", lang, quote=body, marker=marker("meta", hit.ref, lang))

@@ -1,10 +1,10 @@
 """The one in-process service the CLI, the API, the UI and the eval all call.
 
-    service = build_service(settings)
-    service.ask(question, history) -> Answer      # raises InvalidQuestionError / IndexNotFoundError /
-                                                  # IndexCorruptError / StoreUnavailableError only
-    service.ask_stream(question, history) -> Iterator[AnswerEvent]
-    service.document, get_task, list_tasks, get_item, list_units, check_ready, index_version
+service = build_service(settings)
+service.ask(question, history) -> Answer      # raises InvalidQuestionError / IndexNotFoundError /
+                                              # IndexCorruptError / StoreUnavailableError only
+service.ask_stream(question, history) -> Iterator[AnswerEvent]
+service.document, get_task, list_tasks, get_item, list_units, check_ready, index_version
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from pydantic import BaseModel
 
 from assistant import router
 from assistant.config import Settings
+from assistant.expand import expand_query, expansions
+from assistant.scope import content_bigrams
 from assistant.intent import QuestionAnalysis, analyze_question, resolve_followup, validate_question
 from assistant.loader import IndexHolder, LoadedIndex
 from assistant.models import Answer, Citation
@@ -92,7 +94,11 @@ class PolicyQAService:
         return self.document.item(index)
 
     def list_tasks(
-        self, lead_unit: str | None = None, coop_unit: str | None = None, section: str | None = None, q: str | None = None
+        self,
+        lead_unit: str | None = None,
+        coop_unit: str | None = None,
+        section: str | None = None,
+        q: str | None = None,
     ) -> list[Task]:
         """Filter the table; unit filters resolve aliases, `q` matches any column text."""
         doc = self.document
@@ -116,7 +122,10 @@ class PolicyQAService:
             for role, entries in ((0, task.lead_units), (1, task.coop_units)):
                 for name in {u for e in entries for u in self.units.units_in_cell_entry(e)}:
                     counts.setdefault(name, [0, 0])[role] += 1
-        summaries = [UnitSummary(name=n, english=self.units.english(n), lead_count=c[0], coop_count=c[1]) for n, c in counts.items()]
+        summaries = [
+            UnitSummary(name=n, english=self.units.english(n), lead_count=c[0], coop_count=c[1])
+            for n, c in counts.items()
+        ]
         return sorted(summaries, key=lambda s: (-(s.lead_count + s.coop_count), s.name))
 
     # ------------------------------------------------------------------ answering
@@ -140,11 +149,17 @@ class PolicyQAService:
         yield AnswerEvent(type="done", answer=answer)
 
     def _route(self, index: LoadedIndex, analysis: QuestionAnalysis, history: list[dict[str, str]]) -> Answer:
-        doc, lang = index.document, analysis.language
+        doc, query = index.document, analysis.question
         if analysis.is_followup and history:
             followup = resolve_followup(analysis, history, self.units)
             if followup is not None:
-                return self._answer_followup(index, followup.resolved, followup.previous_refs, followup.query)
+                own_topic = bool(content_bigrams(analysis.question) or expansions(analysis.question))
+                focus = [r for r in followup.previous_refs if r.type in ("task", "item")]
+                analysis = followup.resolved
+                if focus and not own_topic:
+                    return self._answer_on_focus(index, analysis, focus[:1])
+                query = followup.query or analysis.question
+        lang = analysis.language
         if analysis.task_numbers:
             return router.answer_task_numbers(doc, analysis.task_numbers, lang, self.units)
         if analysis.item_numbers:
@@ -160,33 +175,36 @@ class PolicyQAService:
             meta = router.answer_meta(doc, analysis.question, lang)
             if meta is not None:
                 return meta
-        return self._answer_by_retrieval(index, analysis, analysis.question)
+        return self._answer_by_retrieval(index, analysis, query)
 
-    def _answer_followup(self, index: LoadedIndex, analysis: QuestionAnalysis, refs: list[Any], query: str) -> Answer:
-        """A follow-up: answer on the previous focus unless the question brings its own topic."""
-        doc = index.document
-        focus = [r for r in refs if r.type in ("task", "item")]
-        if query.strip() and query.strip() != analysis.question.strip() or not focus:
-            return self._answer_by_retrieval(index, analysis, query or analysis.question)
-        hits = [router.Retrieved(type=r.type, ref=r.id, score=1.0) for r in focus[:1]]
-        text, cites = router.compose_from_hits(doc, hits, analysis.question, analysis.intent, analysis.language, self.units, analysis.wants_coop)
+    def _answer_on_focus(self, index: LoadedIndex, analysis: QuestionAnalysis, focus: list[Any]) -> Answer:
+        """A follow-up without a topic of its own ("那配合单位呢？"): answer on the previous turn's record."""
+        hits = [router.Retrieved(type=r.type, ref=r.id, score=1.0) for r in focus]
+        text, cites = router.compose_from_hits(
+            index.document, hits, analysis.question, analysis.intent, analysis.language, self.units, analysis.wants_coop
+        )
         return Answer(answer=text, citations=cites, language=analysis.language, intent=analysis.intent)
 
     def _answer_by_retrieval(self, index: LoadedIndex, analysis: QuestionAnalysis, query: str) -> Answer:
-        result = router.retrieve(index.retriever, query, max(self.top_k, 10))
+        result = router.retrieve(index.retriever, expand_query(query), max(self.top_k, 10))
         lang, intent = analysis.language, analysis.intent
-        if router.is_out_of_scope(analysis.question, result, self.policy):
+        texts = [router.record_text(index.document, h) for h in result.hits[:3]]
+        if router.is_out_of_scope(analysis.question, lang, result, texts, self.policy):
             answer = router.refuse(lang, intent)
             answer.timings.update(result.timings)
             return answer
         hits = router.pick_records(result, self.policy)
-        text, cites = router.compose_from_hits(index.document, hits, analysis.question, intent, lang, self.units, analysis.wants_coop)
+        text, cites = router.compose_from_hits(
+            index.document, hits, analysis.question, intent, lang, self.units, analysis.wants_coop
+        )
         answer = Answer(answer=text, citations=cites, language=lang, intent=intent, timings=dict(result.timings))
         if self.chat_model is not None:
             answer = self._generate(index, analysis, result, answer)
         return answer
 
-    def _generate(self, index: LoadedIndex, analysis: QuestionAnalysis, result: router.RetrievalResult, grounded: Answer) -> Answer:
+    def _generate(
+        self, index: LoadedIndex, analysis: QuestionAnalysis, result: router.RetrievalResult, grounded: Answer
+    ) -> Answer:
         """Optional LLM mode; falls back to the grounded answer on any LLM failure."""
         from assistant.llm import generate_answer, sources_for_prompt
 
@@ -197,11 +215,26 @@ class PolicyQAService:
             logger.warning("LLM answer unusable, using the grounded answer: %s", exc)
             return grounded
         cites = _citations_for(index.document, generated.cited, grounded)
-        return Answer(answer=generated.text, citations=cites, language=analysis.language, intent=analysis.intent, timings=grounded.timings)
+        return Answer(
+            answer=generated.text,
+            citations=cites,
+            language=analysis.language,
+            intent=analysis.intent,
+            timings=grounded.timings,
+        )
 
 
 def _row_text(task: Task) -> str:
-    return "".join([str(task.no), task.section, task.city_task, task.district_measure, *task.lead_units, *task.coop_units])
+    return "".join(
+        [
+            str(task.no),
+            task.section,
+            task.city_task,
+            task.district_measure,
+            *task.lead_units,
+            *task.coop_units,
+        ]
+    )
 
 
 def _citations_for(doc: PolicyDocument, cited: list[Any], grounded: Answer) -> list[Citation]:
@@ -225,9 +258,17 @@ def build_service(settings: Settings, embeddings: Embeddings | None = None) -> P
     if settings.llm_base_url and settings.llm_model:
         from assistant.llm import make_chat_model
 
-        chat_model = make_chat_model(settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout)
+        chat_model = make_chat_model(
+            settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout
+        )
     policy = router.RefusalPolicy()
     if settings.refusal_threshold is not None:
         policy.min_dense = settings.refusal_threshold
-    return PolicyQAService(holder, load_unit_directory(), top_k=settings.top_k,
-                           max_question_chars=settings.max_question_chars, policy=policy, chat_model=chat_model)
+    return PolicyQAService(
+        holder,
+        load_unit_directory(),
+        top_k=settings.top_k,
+        max_question_chars=settings.max_question_chars,
+        policy=policy,
+        chat_model=chat_model,
+    )

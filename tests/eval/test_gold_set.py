@@ -1,0 +1,168 @@
+"""The shipped gold set: schema, coverage of every question type, and every expectation checked against the text."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eval.gold import (
+    DEFAULT_GOLD_PATH,
+    MAX_ITEM,
+    MAX_TASK,
+    OUT_OF_SCOPE,
+    QUESTION_TYPES,
+    UNIT_TASKS,
+    load_gold,
+)
+
+SOURCE = Path(__file__).resolve().parents[2] / "data" / "jiulongpo-business-environment-2021.txt"
+REQUIRED = {
+    "id",
+    "type",
+    "question",
+    "history",
+    "gold_tasks",
+    "gold_items",
+    "answer_must_contain_any",
+    "notes",
+}
+MIN_PER_TYPE = dict.fromkeys(QUESTION_TYPES, 12) | {OUT_OF_SCOPE: 15}
+CN = "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七 十八 十九 二十 二十一".split()
+HAS_PARSER = importlib.util.find_spec("ingest.parser") is not None
+
+RECORDS: list[dict[str, Any]] = [
+    json.loads(line) for line in DEFAULT_GOLD_PATH.read_text(encoding="utf-8").splitlines() if line.strip()
+]
+IDS = [r["id"] for r in RECORDS]
+
+
+def norm(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def test_every_record_has_the_schema_fields_and_loads() -> None:
+    assert all(REQUIRED <= set(r) for r in RECORDS)
+    assert len(load_gold(DEFAULT_GOLD_PATH)) == len(RECORDS)
+
+
+def test_ids_are_unique() -> None:
+    assert [i for i, n in Counter(IDS).items() if n > 1] == []
+
+
+def test_types_are_known_and_each_is_well_covered() -> None:
+    counts = Counter(r["type"] for r in RECORDS)
+    assert set(counts) == set(QUESTION_TYPES)
+    assert {k: counts[k] for k in QUESTION_TYPES if counts[k] < MIN_PER_TYPE[k]} == {}
+    assert len(RECORDS) >= 160
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=IDS)
+def test_sources_are_in_range_and_primary_is_one_of_them(record: dict[str, Any]) -> None:
+    assert all(1 <= n <= MAX_TASK for n in record["gold_tasks"])
+    assert all(1 <= n <= MAX_ITEM for n in record["gold_items"])
+    sources = [("task", n) for n in record["gold_tasks"]] + [("item", n) for n in record["gold_items"]]
+    primary = record.get("primary")
+    if sources:
+        assert primary is not None and (primary["type"], primary["id"]) in sources
+    else:
+        assert primary is None
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=IDS)
+def test_answer_groups_are_well_formed(record: dict[str, Any]) -> None:
+    groups = record["answer_must_contain_any"]
+    if record["type"] == OUT_OF_SCOPE:
+        assert (record["gold_tasks"], record["gold_items"], groups) == ([], [], [])
+    else:
+        assert groups and all(group and all(s.strip() for s in group) for group in groups)
+
+
+@pytest.mark.parametrize(
+    "record", [r for r in RECORDS if r["history"]], ids=[r["id"] for r in RECORDS if r["history"]]
+)
+def test_histories_alternate_user_then_assistant(record: dict[str, Any]) -> None:
+    roles = [turn["role"] for turn in record["history"]]
+    assert roles == ["user", "assistant"] * (len(roles) // 2) and all(t["content"] for t in record["history"])
+
+
+def test_multi_turn_questions_have_history_and_english_ones_are_english() -> None:
+    assert all(r["history"] for r in RECORDS if r["type"] == "multi_turn")
+    for record in (r for r in RECORDS if r["type"] == "english"):
+        latin = len(re.findall(r"[A-Za-z]", record["question"]))
+        assert latin > len(record["question"]) / 2, record["id"]
+
+
+# ---------------------------------------------------------------- checked against the parsed document
+needs_parser = pytest.mark.skipif(not HAS_PARSER, reason="ingest.parser not importable yet")
+
+
+@pytest.fixture(scope="module")
+def document() -> Any:
+    from ingest.parser import load_document
+
+    return load_document(SOURCE)
+
+
+def record_text(document: Any, kind: str, ref: int) -> str:
+    """What a citation of this record can show: its number, columns and unit lists (empty list -> 无)."""
+    if kind == "task":
+        task = document.task(ref)
+        coop = "、".join(task.coop_units) or "无"
+        return f"第{ref}项{ref}{task.section}{task.city_task}{task.district_measure}牵头单位：{'、'.join(task.lead_units)}配合单位：{coop}"
+    item = document.item(ref)
+    return f"（{CN[ref - 1]}）{item.part}{item.title}{item.text}{'、'.join(item.responsible_units)}"
+
+
+def meta_text(document: Any) -> str:
+    meta = document.meta
+    fields = [
+        meta.title,
+        *meta.issuers,
+        meta.date,
+        str(meta.target_year),
+        meta.implements,
+        *meta.based_on,
+        meta.recipients,
+        meta.guiding_ideology,
+        meta.goals,
+        meta.preamble,
+        meta.annex_title,
+    ]
+    return "".join(fields) + f"{len(document.tasks)}{len(document.items)}"
+
+
+@needs_parser
+@pytest.mark.parametrize(
+    "record",
+    [r for r in RECORDS if r["type"] != OUT_OF_SCOPE],
+    ids=[r["id"] for r in RECORDS if r["type"] != OUT_OF_SCOPE],
+)
+def test_every_answer_group_is_satisfiable_from_the_cited_records(
+    document: Any, record: dict[str, Any]
+) -> None:
+    cited = [record_text(document, "task", n) for n in record["gold_tasks"]]
+    cited += [record_text(document, "item", n) for n in record["gold_items"]]
+    corpus = norm("".join(cited) if cited else meta_text(document))
+    unmet = [g for g in record["answer_must_contain_any"] if not any(norm(s) in corpus for s in g)]
+    assert unmet == []
+
+
+UNIT_QUESTIONS = [r for r in RECORDS if r["type"] == UNIT_TASKS]
+
+
+@needs_parser
+@pytest.mark.parametrize("record", UNIT_QUESTIONS, ids=[r["id"] for r in UNIT_QUESTIONS])
+def test_unit_task_lists_are_complete(document: Any, record: dict[str, Any]) -> None:
+    unit = record["answer_must_contain_any"][0][0]
+    coop = "配合" in record["question"]
+    expected = [
+        t.no for t in document.tasks if any(unit in u for u in (t.coop_units if coop else t.lead_units))
+    ]
+    assert sorted(record["gold_tasks"]) == expected

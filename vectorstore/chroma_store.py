@@ -1,0 +1,209 @@
+"""Chroma through langchain-chroma: an embedded directory by default, a Chroma server when a URL is given."""
+
+from __future__ import annotations
+
+import logging
+import re
+import socket
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import chromadb
+import httpx
+from chromadb.api import ClientAPI
+from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError, InvalidArgumentError, NotFoundError
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from vectorstore.errors import (
+    ConfigurationError,
+    IndexCorruptError,
+    IndexNotFoundError,
+    StoreUnavailableError,
+)
+from vectorstore.models import Hit
+
+logger = logging.getLogger(__name__)
+
+COSINE_CONFIGURATION: dict[str, Any] = {"hnsw": {"space": "cosine"}}
+_COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
+_CONNECT_TIMEOUT_S = 5.0
+_REQUEST_TIMEOUT_S = 60.0
+_ADD_BATCH = 512
+_UNREACHABLE = (httpx.TransportError, ConnectionError, socket.timeout)
+
+
+@dataclass
+class StoreClient:
+    """An open Chroma client and where it points, so every error can name the location."""
+
+    client: ClientAPI
+    location: str
+    remote: bool
+
+    def heartbeat(self) -> None:
+        """Check the store answers; raise StoreUnavailableError / IndexCorruptError if not."""
+        with translate_errors(self):
+            self.client.heartbeat()
+
+    def collection_names(self) -> list[str]:
+        """Names of the collections in the store."""
+        with translate_errors(self):
+            return [collection.name for collection in self.client.list_collections()]
+
+    def delete_collection(self, name: str) -> None:
+        """Drop a collection if it exists (e.g. the collection of a garbage-collected version)."""
+        with translate_errors(self):
+            if name in self.collection_names():
+                self.client.delete_collection(name)
+
+    def close(self) -> None:
+        """Release the client (and, for an embedded store, its files)."""
+        close = getattr(self.client, "close", None)
+        if close is not None:
+            close()
+
+
+def open_client(url: str | None = None, path: Path | None = None) -> StoreClient:
+    """Connect to the Chroma server at `url`, or open (creating) the embedded store in `path`."""
+    if (url is None) == (path is None):
+        raise ConfigurationError("Give exactly one of a Chroma server URL or an embedded store directory")
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if url is not None:
+        return _open_http(url, settings)
+    assert path is not None
+    return _open_embedded(Path(path), settings)
+
+
+def _open_http(url: str, settings: ChromaSettings) -> StoreClient:
+    """HttpClient after a quick TCP probe, so a dead host fails in seconds instead of hanging."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"Chroma URL must look like http://host:port, got {url!r}")
+    ssl = parts.scheme == "https"
+    port = parts.port or (443 if ssl else 8000)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=_CONNECT_TIMEOUT_S).close()
+        client = chromadb.HttpClient(host=parts.hostname, port=port, ssl=ssl, settings=settings)
+    except (OSError, ValueError, *_UNREACHABLE) as exc:
+        raise StoreUnavailableError(f"Chroma server at {url} is unreachable: {exc}") from exc
+    _bound_request_time(client)
+    return StoreClient(client=client, location=url, remote=True)
+
+
+def _bound_request_time(client: ClientAPI) -> None:
+    """chromadb's HTTP session has no timeout; bound it so a hung server surfaces as unavailable."""
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(_REQUEST_TIMEOUT_S, connect=_CONNECT_TIMEOUT_S)
+
+
+def _open_embedded(path: Path, settings: ChromaSettings) -> StoreClient:
+    """PersistentClient on `path`; unreadable files become IndexCorruptError naming the directory."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(path), settings=settings)
+    except (OSError, ChromaError, ValueError, RuntimeError) as exc:
+        raise IndexCorruptError(f"Chroma directory {path} cannot be opened: {exc}") from exc
+    return StoreClient(client=client, location=str(path), remote=False)
+
+
+@contextmanager
+def translate_errors(store: StoreClient) -> Iterator[None]:
+    """Turn chromadb/httpx failures into the project's errors, naming the store location."""
+    try:
+        yield
+    except NotFoundError as exc:
+        if store.remote:
+            raise IndexNotFoundError(f"Chroma server at {store.location}: {exc}") from exc
+        raise IndexCorruptError(f"Chroma directory {store.location} is missing data: {exc}") from exc
+    except _UNREACHABLE as exc:
+        raise StoreUnavailableError(f"Chroma server at {store.location} is unreachable: {exc}") from exc
+    except ValueError as exc:
+        if "Could not connect" in str(exc):
+            raise StoreUnavailableError(f"Chroma server at {store.location} is unreachable: {exc}") from exc
+        raise
+    except InvalidArgumentError as exc:
+        if "dimension" in str(exc):
+            raise IndexCorruptError(
+                f"Chroma collection at {store.location} holds vectors of another size ({exc}); "
+                "was it built with a different embedding model? Rebuild the index."
+            ) from exc
+        raise ValueError(f"Chroma rejected the request: {exc}") from exc
+    except ChromaError as exc:
+        if store.remote:
+            raise StoreUnavailableError(f"Chroma server at {store.location} failed: {exc}") from exc
+        raise IndexCorruptError(f"Chroma directory {store.location} cannot be read: {exc}") from exc
+
+
+class VectorIndex:
+    """One cosine-space collection: add texts (embedded via `embeddings`) and search by vector."""
+
+    def __init__(
+        self, store: StoreClient, name: str, embeddings: Embeddings, *, create: bool = False
+    ) -> None:
+        if not _COLLECTION_NAME.match(name):
+            raise ConfigurationError(
+                f"Invalid collection name {name!r}: 3-512 characters of [A-Za-z0-9._-], alphanumeric at both ends"
+            )
+        self.store = store
+        self.name = name
+        self.embeddings = embeddings
+        with translate_errors(store):
+            self._chroma = Chroma(
+                collection_name=name,
+                embedding_function=embeddings,
+                client=store.client,
+                collection_configuration=COSINE_CONFIGURATION,  # type: ignore[arg-type]
+                create_collection_if_not_exists=create,
+            )
+
+    def add(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
+        """Embed and upsert entries (same id = replace), in batches the store accepts."""
+        if not len(ids) == len(texts) == len(metadatas):
+            raise ValueError("ids, texts and metadatas must have the same length")
+        batch = _ADD_BATCH
+        with translate_errors(self.store):
+            batch = min(batch, self.store.client.get_max_batch_size())
+            for start in range(0, len(ids), batch):
+                end = start + batch
+                self._chroma.add_texts(
+                    texts=list(texts[start:end]),
+                    metadatas=list(metadatas[start:end]),
+                    ids=list(ids[start:end]),
+                )
+        logger.info("Added %d entries to collection %s at %s", len(ids), self.name, self.store.location)
+
+    def search_by_vector(
+        self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None
+    ) -> list[Hit]:
+        """The `k` nearest entries to `vector` (optionally filtered by metadata), best first."""
+        if k <= 0:
+            return []
+        with translate_errors(self.store):
+            pairs = self._chroma.similarity_search_by_vector_with_relevance_scores(
+                list(vector), k=k, filter=where
+            )
+        return [
+            Hit(id=str(doc.id), score=1.0 - distance, text=doc.page_content, metadata=dict(doc.metadata))
+            for doc, distance in pairs
+        ]
+
+    def search(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
+        """Embed `query` with the index's embedder and search by the resulting vector."""
+        return self.search_by_vector(self.embeddings.embed_query(query), k, where)
+
+    def count(self) -> int:
+        """Number of entries in the collection."""
+        with translate_errors(self.store):
+            return self.store.client.get_collection(self.name).count()
+
+    def delete_collection(self) -> None:
+        """Drop the whole collection from the store."""
+        with translate_errors(self.store):
+            self._chroma.delete_collection()
