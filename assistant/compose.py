@@ -211,4 +211,6 @@ def meta_facts(doc: PolicyDocument) -> dict[str, tuple[int, str]]:
         "goals": (4, m.goals),
         "guiding": (3, m.guiding_ideology),
         "task_count": (5, str(len(doc.tasks))),
+        "annex": (5, m.annex_title),
+        "recipients": (1, m.recipients),
     }

@@ -530,3 +530,8 @@ def resolve_followup(
         resolved=resolved,
         query=query,
     )
+
+
+def extract_references(text: str) -> tuple[list[int], list[int]]:
+    """Task numbers and notice item numbers referenced in free text (第34项, task 34, （三）)."""
+    return _extract_references(text.lower())

@@ -79,6 +79,16 @@ def is_out_of_scope(question: str, lang: str, result: RetrievalResult, texts: li
     return cover < policy.min_coverage and result.top_dense < policy.min_dense
 
 
+LIST_CUE = re.compile(r"(哪些|列出|多少项|几项|all tasks|which tasks|what tasks|list)", re.I)
+
+
+def list_intent(question: str, intent: str, has_unit: bool) -> str:
+    """A unit plus "which tasks / 哪些任务 / 列出" is a list question, whatever cue words surround it."""
+    if has_unit and ("任务" in question or "task" in question.lower()) and LIST_CUE.search(question):
+        return "list_coop" if ("配合" in question or "cooperat" in question.lower()) else "list_lead"
+    return intent
+
+
 def answer_task_numbers(doc: PolicyDocument, numbers: list[int], lang: str, english: UnitDirectory) -> Answer:
     """Explicit row numbers: the rows themselves, or a plain 'not in the document'."""
     texts, cites = [], []
@@ -159,6 +169,10 @@ META_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("goals", ("目标", "goal")),
     ("guiding", ("指导思想", "guiding")),
     ("task_count", ("多少项", "几项", "how many tasks")),
+    ("annex", ("附件", "任务清单叫", "annex")),
+    ("recipients", ("发给", "主送", "印发给", "recipients", "sent to")),
+    ("goals", ("契机", "示范城区")),
+    ("issuers", ("哪两个", "联合印发", "机关")),
     ("title", ("名称", "标题", "title")),
 ]
 

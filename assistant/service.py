@@ -20,8 +20,15 @@ from pydantic import BaseModel
 from assistant import router
 from assistant.config import Settings
 from assistant.expand import expand_query, expansions
-from assistant.scope import content_bigrams
-from assistant.intent import QuestionAnalysis, analyze_question, resolve_followup, validate_question
+from assistant.scope import content_bigrams, coverage
+from assistant.intent import (
+    QuestionAnalysis,
+    SourceRef,
+    analyze_question,
+    extract_references,
+    resolve_followup,
+    validate_question,
+)
 from assistant.loader import IndexHolder, LoadedIndex
 from assistant.models import Answer, Citation
 from ingest.records import NoticeItem, PolicyDocument, Task
@@ -150,13 +157,15 @@ class PolicyQAService:
 
     def _route(self, index: LoadedIndex, analysis: QuestionAnalysis, history: list[dict[str, str]]) -> Answer:
         doc, query = index.document, analysis.question
+        if router.OTHER_PLACES.search(analysis.question):
+            return router.refuse(analysis.language, analysis.intent)
         if analysis.is_followup and history:
             followup = resolve_followup(analysis, history, self.units)
             if followup is not None:
+                focus = _focus_refs(followup.previous_refs, followup.previous_answer)
                 own_topic = bool(content_bigrams(analysis.question) or expansions(analysis.question))
-                focus = [r for r in followup.previous_refs if r.type in ("task", "item")]
                 analysis = followup.resolved
-                if focus and not own_topic:
+                if focus and (not own_topic or self._topic_in(doc, focus[0], analysis.question)):
                     return self._answer_on_focus(index, analysis, focus[:1])
                 query = followup.query or analysis.question
         lang = analysis.language
@@ -164,8 +173,9 @@ class PolicyQAService:
             return router.answer_task_numbers(doc, analysis.task_numbers, lang, self.units)
         if analysis.item_numbers:
             return router.answer_item_numbers(doc, analysis.item_numbers, analysis.question, lang, self.units)
-        if analysis.intent in ("list_lead", "list_coop"):
-            role = "lead" if analysis.intent == "list_lead" else "coop"
+        intent = router.list_intent(analysis.question, analysis.intent, bool(analysis.units))
+        if intent in ("list_lead", "list_coop"):
+            role = "lead" if intent == "list_lead" else "coop"
             if analysis.units:
                 return router.answer_unit_list(doc, self.units, analysis.units[0], role, lang)
             unknown = router.unknown_unit_name(analysis.question, self.units)
@@ -176,6 +186,11 @@ class PolicyQAService:
             if meta is not None:
                 return meta
         return self._answer_by_retrieval(index, analysis, query)
+
+    def _topic_in(self, doc: PolicyDocument, ref: Any, question: str) -> bool:
+        """Does a follow-up's own topic lie inside the focused record (a refinement, not a new topic)?"""
+        text = router.record_text(doc, router.Retrieved(type=ref.type, ref=ref.id, score=1.0))
+        return coverage(question, [text], expansions(question)) >= 0.5
 
     def _answer_on_focus(self, index: LoadedIndex, analysis: QuestionAnalysis, focus: list[Any]) -> Answer:
         """A follow-up without a topic of its own ("那配合单位呢？"): answer on the previous turn's record."""
@@ -222,6 +237,15 @@ class PolicyQAService:
             intent=analysis.intent,
             timings=grounded.timings,
         )
+
+
+def _focus_refs(refs: list[Any], previous_answer: str) -> list[Any]:
+    """The previous turn's task/item references: its markers, else plain references like 第34项."""
+    focus = [r for r in refs if r.type in ("task", "item")]
+    if focus:
+        return focus
+    tasks, items = extract_references(previous_answer)
+    return [SourceRef(type="task", id=n) for n in tasks] + [SourceRef(type="item", id=n) for n in items]
 
 
 def _row_text(task: Task) -> str:
