@@ -113,11 +113,9 @@ def compose_task(
     else:
         lines.append(format_phrase("lead_answer", lang, units=lead, marker=mk))
     quotes = best_sentences([task.city_task, task.district_measure], question, intent == "numeric")
-    quote = "".join(quotes)
-    lines.append(format_phrase("numeric_answer", lang, quote=quote, marker=mk))
-    if intent == "numeric":
-        lines.reverse()
-    return "\n".join(lines), task_citation(task, quote)
+    quoted = [format_phrase("numeric_answer", lang, quote=q, marker=mk) for q in quotes]
+    lines = [*quoted, *lines] if intent == "numeric" else [*lines, *quoted]
+    return "\n".join(lines), task_citation(task, quotes[0])
 
 
 def compose_task_card(task: Task, lang: str, english: EnglishName) -> tuple[str, Citation]:
@@ -155,8 +153,9 @@ def compose_item(
             marker=mk,
         )
         return text, item_citation(item, item.text)
-    quote = "".join(best_sentences([item.text], question, want_numbers=True))
-    lines = [format_phrase("numeric_answer", lang, quote=quote, marker=mk)]
+    quotes = best_sentences([item.text], question, want_numbers=True)
+    lines = [format_phrase("numeric_answer", lang, quote=q, marker=mk) for q in quotes]
+    quote = quotes[0]
     if item.responsible_units:
         lines.append(
             format_phrase(
@@ -196,6 +195,13 @@ def compose_unit_list(
         )
         citations.append(task_citation(task, short))
     return "\n".join(lines), citations
+
+
+def meta_quote(doc: PolicyDocument, ref: int) -> str:
+    """Verbatim document text behind meta chunk `ref` (chunk 5's counts are derived, so it quotes the annex title)."""
+    m = doc.meta
+    verbatim = {1: m.title, 2: m.preamble, 3: m.guiding_ideology, 4: m.goals, 5: m.annex_title}
+    return verbatim.get(ref, "")
 
 
 def meta_facts(doc: PolicyDocument) -> dict[str, tuple[int, str]]:

@@ -15,6 +15,7 @@ from assistant.compose import (
     marker,
     meta_citation,
     meta_facts,
+    meta_quote,
 )
 from assistant.models import Answer, Citation
 from assistant.retrieval import HybridRetriever, RetrievalResult, Retrieved
@@ -249,7 +250,7 @@ def compose_from_hits(
         elif hit.type == "item" and (item := doc.item(hit.ref)):
             text, cite = compose_item(item, question, lang, english_namer(units), full=False)
         elif hit.type == "meta" and 1 <= hit.ref <= len(meta_texts(doc)):
-            title, body = meta_texts(doc)[hit.ref - 1]
+            title, body = meta_texts(doc)[hit.ref - 1][0], meta_quote(doc, hit.ref)
             text = format_phrase("search_line", lang, quote=body, marker=marker("meta", hit.ref, lang))
             cite = meta_citation(hit.ref, title, body)
         else:
