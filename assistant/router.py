@@ -13,6 +13,8 @@ from assistant.compose import (
     compose_task_card,
     compose_unit_list,
     marker,
+    int_to_cn,
+    item_citation,
     meta_citation,
     meta_facts,
     meta_quote,
@@ -20,7 +22,7 @@ from assistant.compose import (
 from assistant.models import Answer, Citation
 from assistant.retrieval import HybridRetriever, RetrievalResult, Retrieved
 from ingest.chunks import english_namer, meta_texts
-from ingest.records import PolicyDocument, Task
+from ingest.records import NoticeItem, PolicyDocument, Task
 from ingest.units import UnitDirectory
 from prompts import format_phrase
 
@@ -32,6 +34,11 @@ OTHER_PLACES = re.compile(
 MONEY_RE = re.compile(
     r"(多少钱|多少元|金额|补贴标准|补贴多少|奖励多少|费用多少|收费标准|how much money|subsid)", re.I
 )
+CJK_RE = re.compile(r"[\u4e00-\u9fff]{2,}")
+TIME_CUE = re.compile(r"(多久|多长时间|几天|几个工作日|多少天|时限|用时|how long|how many days|how many hours|time)", re.I)
+TIME_NUMBER = re.compile(r"\d+\s*(?:个)?(?:工作日|小时|天|日)")
+DOCUMENT_WORDS = re.compile(r"(通知|方案|文件|附件|本文|this plan|the plan|the notice|this notice|document)", re.I)
+PART_LIST_CUE = re.compile(r"(哪几条|哪些条|哪几项|包括哪|包含哪|有哪些措施|which items|what items)", re.I)
 AMOUNT_RE = re.compile(r"\d[\d.]*\s*(?:万|亿)?元")
 UNIT_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:局|委|办|院|中心|公司|集团|部)")
 
@@ -74,7 +81,7 @@ def is_out_of_scope(question: str, lang: str, result: RetrievalResult, texts: li
     if _lexicon("money", question) and not any(AMOUNT_RE.search(t) for t in texts[:1]):
         return True
     found = expansions(question)
-    if lang == "en":
+    if lang == "en" and not CJK_RE.search(question):
         return not found and result.top_dense < policy.min_dense_en
     cover = coverage(question, texts, found)
     return cover < policy.min_coverage and result.top_dense < policy.min_dense
@@ -218,6 +225,46 @@ def record_text(doc: PolicyDocument, hit: Retrieved) -> str:
         return item.text
     metas = meta_texts(doc)
     return metas[hit.ref - 1][1] if hit.type == "meta" and 1 <= hit.ref <= len(metas) else ""
+
+
+def prefer_time_numbers(doc: PolicyDocument, question: str, hits: list[Retrieved]) -> list[Retrieved]:
+    """For "how long" questions, records that state a time limit (N个工作日/小时) come first among the top 3."""
+    if not TIME_CUE.search(question):
+        return hits
+    head, tail = hits[:3], hits[3:]
+    head = sorted(head, key=lambda h: not TIME_NUMBER.search(record_text(doc, h)))
+    return [*head, *tail]
+
+
+def item_by_title(doc: PolicyDocument, question: str) -> NoticeItem | None:
+    """A notice item whose title the question names (longest title wins); not for task questions."""
+    if "任务" in question:
+        return None
+    named = [i for i in doc.items if len(i.title) >= 4 and i.title in question]
+    return max(named, key=lambda i: len(i.title)) if named else None
+
+
+def answer_part(doc: PolicyDocument, question: str, lang: str) -> Answer | None:
+    """"…这部分包括哪几条": the notice items under a part heading the question names."""
+    if not PART_LIST_CUE.search(question):
+        return None
+    for part in dict.fromkeys(i.part for i in doc.items):
+        heading = part.split("、", 1)[-1]
+        if heading and heading in question:
+            items = [i for i in doc.items if i.part == part]
+            lines = [format_phrase("part_items_header", lang, part=part, n=len(items))]
+            cites = []
+            for item in items:
+                mk = marker("item", item.index, lang)
+                lines.append(format_phrase("part_item_line", lang, cn=int_to_cn(item.index), index=item.index, title=item.title, marker=mk))
+                cites.append(item_citation(item, item.title))
+            return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="item_lookup")  # type: ignore[arg-type]
+    return None
+
+
+def mentions_document(question: str) -> bool:
+    """Does the question ask about the notice/plan itself?"""
+    return bool(DOCUMENT_WORDS.search(question))
 
 
 def pick_records(result: RetrievalResult, policy: RefusalPolicy) -> list[Retrieved]:

@@ -159,11 +159,14 @@ class PolicyQAService:
         doc, query = index.document, analysis.question
         if router.OTHER_PLACES.search(analysis.question):
             return router.refuse(analysis.language, analysis.intent)
-        if analysis.is_followup and history:
+        own_topic = bool(
+            content_bigrams(analysis.question) or expansions(analysis.question) or analysis.units or analysis.task_numbers
+        )
+        # With history, a question without a topic of its own ("配合单位有哪些？") can only be about the last turn.
+        if history and (analysis.is_followup or not own_topic):
             followup = resolve_followup(analysis, history, self.units)
             if followup is not None:
                 focus = _focus_refs(followup.previous_refs, followup.previous_answer)
-                own_topic = bool(content_bigrams(analysis.question) or expansions(analysis.question))
                 analysis = followup.resolved
                 if focus and (not own_topic or self._topic_in(doc, focus[0], analysis.question)):
                     return self._answer_on_focus(index, analysis, focus[:1])
@@ -181,11 +184,25 @@ class PolicyQAService:
             unknown = router.unknown_unit_name(analysis.question, self.units)
             if unknown:
                 return router.answer_unknown_unit(unknown, lang, analysis.intent)
-        if analysis.intent == "meta":
+        part = router.answer_part(doc, analysis.question, lang)
+        if part is not None:
+            return part
+        item = router.item_by_title(doc, analysis.question)
+        if item is not None:
+            hits = [router.Retrieved(type="item", ref=item.index, score=1.0)]
+            return self._compose(index, analysis, hits)
+        if analysis.intent == "meta" or router.mentions_document(analysis.question):
             meta = router.answer_meta(doc, analysis.question, lang)
             if meta is not None:
                 return meta
-        return self._answer_by_retrieval(index, analysis, query)
+        return self._answer_by_retrieval(index, analysis, query, history)
+
+    def _compose(self, index: LoadedIndex, analysis: QuestionAnalysis, hits: list[router.Retrieved]) -> Answer:
+        """A grounded answer from given records."""
+        text, cites = router.compose_from_hits(
+            index.document, hits, analysis.question, analysis.intent, analysis.language, self.units, analysis.wants_coop
+        )
+        return Answer(answer=text, citations=cites, language=analysis.language, intent=analysis.intent)
 
     def _topic_in(self, doc: PolicyDocument, ref: Any, question: str) -> bool:
         """Does a follow-up's own topic lie inside the focused record (a refinement, not a new topic)?"""
@@ -200,7 +217,9 @@ class PolicyQAService:
         )
         return Answer(answer=text, citations=cites, language=analysis.language, intent=analysis.intent)
 
-    def _answer_by_retrieval(self, index: LoadedIndex, analysis: QuestionAnalysis, query: str) -> Answer:
+    def _answer_by_retrieval(
+        self, index: LoadedIndex, analysis: QuestionAnalysis, query: str, history: list[dict[str, str]]
+    ) -> Answer:
         result = router.retrieve(index.retriever, expand_query(query), max(self.top_k, 10))
         lang, intent = analysis.language, analysis.intent
         texts = [router.record_text(index.document, h) for h in result.hits[:3]]
@@ -208,24 +227,31 @@ class PolicyQAService:
             answer = router.refuse(lang, intent)
             answer.timings.update(result.timings)
             return answer
+        if intent == "numeric":
+            result.hits = router.prefer_time_numbers(index.document, analysis.question, result.hits)
         hits = router.pick_records(result, self.policy)
         text, cites = router.compose_from_hits(
             index.document, hits, analysis.question, intent, lang, self.units, analysis.wants_coop
         )
         answer = Answer(answer=text, citations=cites, language=lang, intent=intent, timings=dict(result.timings))
         if self.chat_model is not None:
-            answer = self._generate(index, analysis, result, answer)
+            answer = self._generate(index, analysis, result, answer, history)
         return answer
 
     def _generate(
-        self, index: LoadedIndex, analysis: QuestionAnalysis, result: router.RetrievalResult, grounded: Answer
+        self,
+        index: LoadedIndex,
+        analysis: QuestionAnalysis,
+        result: router.RetrievalResult,
+        grounded: Answer,
+        history: list[dict[str, str]],
     ) -> Answer:
         """Optional LLM mode; falls back to the grounded answer on any LLM failure."""
         from assistant.llm import generate_answer, sources_for_prompt
 
         sources = sources_for_prompt(index.document, result.hits[: self.top_k], analysis.language)
         try:
-            generated = generate_answer(analysis.question, [], sources, analysis.language, self.chat_model)
+            generated = generate_answer(analysis.question, history, sources, analysis.language, self.chat_model)
         except LLMError as exc:
             logger.warning("LLM answer unusable, using the grounded answer: %s", exc)
             return grounded

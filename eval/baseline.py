@@ -17,6 +17,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from pydantic import BaseModel
 
 from eval.gold import SourceRef
+from eval.models import BaselineConfig
 from ingest.records import PolicyDocument
 
 logger = logging.getLogger(__name__)
@@ -150,16 +151,11 @@ class BaselineRAG:
         self._store: Chroma | None = None
 
     @property
-    def config(self) -> dict[str, object]:
+    def config(self) -> BaselineConfig:
         """The knobs that define this baseline, for the report."""
-        return {
-            "k": self.k,
-            "chunk_size": self.chunk_size,
-            "chunk_overlap": self.chunk_overlap,
-            "splitter": "RecursiveCharacterTextSplitter",
-            "store": "langchain_chroma.Chroma (embedded)",
-            "chunks": len(self.chunks),
-        }
+        return BaselineConfig(
+            k=self.k, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap, chunks=len(self.chunks)
+        )
 
     def __enter__(self) -> BaselineRAG:
         self.start()

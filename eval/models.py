@@ -83,10 +83,21 @@ class MetricSummary(BaseModel):
     latency: LatencyStats | None = None
 
 
+class BaselineConfig(BaseModel):
+    """The knobs that define the vanilla RAG baseline."""
+
+    k: int
+    chunk_size: int
+    chunk_overlap: int
+    chunks: int
+    splitter: str = "langchain_text_splitters.RecursiveCharacterTextSplitter"
+    store: str = "langchain_chroma.Chroma (embedded, temp dir)"
+
+
 class BaselineReport(BaseModel):
     """The baseline's retrieval metrics, overall and per type, and its configuration."""
 
-    config: dict[str, object]
+    config: BaselineConfig
     overall: MetricSummary
     per_type: dict[str, MetricSummary]
     results: list[BaselineResult]

@@ -56,13 +56,18 @@ def parse_annex(lines: list[str], start: int, expected_rows: int = EXPECTED_ROWS
     if not rows:
         raise SourceError("annex has no numbered rows", line=start + 1)
     if len(rows) != expected_rows:
-        last = rows[-1]
+        last, end = rows[-1], _last_text_line(lines)
         raise SourceError(
             f"annex ends after row {last.no}; expected {expected_rows} rows (truncated source?)",
-            line=last.line,
+            line=end,
             row=last.no + 1,
         )
     return [_assemble(row) for row in rows]
+
+
+def _last_text_line(lines: list[str]) -> int:
+    """1-based number of the last line holding text (where a truncated source stops)."""
+    return next((idx + 1 for idx in range(len(lines) - 1, -1, -1) if lines[idx].strip()), 0)
 
 
 def _scan_rows(lines: list[str], start: int) -> list[_RawRow]:
@@ -97,7 +102,11 @@ def _scan_rows(lines: list[str], start: int) -> list[_RawRow]:
             rows[-1].segments.append(_Segment(buf, buf_line))
             buf = []
     if buf and rows:
-        rows[-1].segments.append(_Segment(buf, buf_line))
+        # Every cell's last line ends in a space; text running into the end of file was cut off.
+        no = rows[-1].no
+        raise SourceError(
+            f"annex row {no}: the source ends inside a cell (truncated source?)", line=buf_line, row=no
+        )
     return rows
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ingest.records import NoticeItem, PolicyDocument, Task
 
-CHUNK_SCHEMA_VERSION = 2
+CHUNK_SCHEMA_VERSION = 3
 EnglishName = Callable[[str], str]
 
 
@@ -19,7 +19,8 @@ class Chunk(BaseModel):
     id: str
     type: str
     ref: int
-    text: str
+    text: str = Field(description="What the dense model embeds: compact, the record's own words")
+    lexical_text: str = Field(description="What BM25 indexes: labelled columns plus English unit names")
     metadata: dict[str, str | int | bool]
 
 
@@ -66,7 +67,9 @@ def _units_line(label: str, units: list[str], english: EnglishName | None) -> st
 
 
 def _task_chunk(task: Task, english: EnglishName | None) -> Chunk:
-    text = "\n".join(
+    coop = "、".join(task.coop_units) or "无"
+    dense = f"{task.city_task}\n{task.district_measure}\n牵头：{'、'.join(task.lead_units)}；配合：{coop}"
+    lexical = "\n".join(
         [
             f"任务{task.no}｜{task.section}",
             f"市级工作任务：{task.city_task}",
@@ -84,7 +87,7 @@ def _task_chunk(task: Task, english: EnglishName | None) -> Chunk:
     }
     meta.update({f"lead:{u}": True for u in task.lead_units})
     meta.update({f"coop:{u}": True for u in task.coop_units})
-    return Chunk(id=chunk_id("task", task.no), type="task", ref=task.no, text=text, metadata=meta)
+    return Chunk(id=chunk_id("task", task.no), type="task", ref=task.no, text=dense, lexical_text=lexical, metadata=meta)
 
 
 def _item_chunk(item: NoticeItem) -> Chunk:
@@ -98,7 +101,7 @@ def _item_chunk(item: NoticeItem) -> Chunk:
         "coop_units": "",
     }
     meta.update({f"lead:{u}": True for u in item.responsible_units})
-    return Chunk(id=chunk_id("item", item.index), type="item", ref=item.index, text=text, metadata=meta)
+    return Chunk(id=chunk_id("item", item.index), type="item", ref=item.index, text=item.text, lexical_text=text, metadata=meta)
 
 
 def meta_texts(doc: PolicyDocument) -> list[tuple[str, str]]:
@@ -121,5 +124,6 @@ def _meta_chunks(doc: PolicyDocument) -> list[Chunk]:
     chunks = []
     for idx, (title, text) in enumerate(meta_texts(doc), start=1):
         meta: dict[str, str | int | bool] = {"type": "meta", "ref": idx, "section": "", "title": title}
-        chunks.append(Chunk(id=chunk_id("meta", idx), type="meta", ref=idx, text=f"{title}｜{text}", metadata=meta))
+        full = f"{title}｜{text}"
+        chunks.append(Chunk(id=chunk_id("meta", idx), type="meta", ref=idx, text=full, lexical_text=full, metadata=meta))
     return chunks

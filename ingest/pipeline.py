@@ -78,7 +78,7 @@ def build_index(
         client = open_client(chroma_url, None if chroma_url else path / CHROMA_DIR)
         dense = VectorIndex(client, name, embeddings, create=True)
         dense.add([c.id for c in chunks], [c.text for c in chunks], [c.metadata for c in chunks])
-        lexical = LexicalIndex.build([c.id for c in chunks], [c.text for c in chunks], user_words=directory.all_names())
+        lexical = LexicalIndex.build([c.id for c in chunks], [c.lexical_text for c in chunks], user_words=directory.all_names())
         lexical.save(path / LEXICAL_DIR)
         (path / DOCUMENT_FILE).write_text(doc.model_dump_json(), encoding="utf-8")
         _smoke_test(doc, chunks, dense, lexical, embeddings)
@@ -101,14 +101,14 @@ def build_index(
 
 def _embed(chunks: list[Chunk], embeddings: Embeddings, progress: bool) -> int:
     """Embed chunk texts in batches with a progress bar; return how many were already cached."""
-    is_cached = getattr(embeddings, "is_cached", None)
-    cached = sum(1 for c in chunks if is_cached and is_cached(c.text))
+    stats = getattr(embeddings, "stats", None)  # CachedEmbeddings counts disk-cache hits
+    hits_before = stats().document_hits if stats else 0
     with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress, leave=False) as bar:
         for start in range(0, len(chunks), BATCH):
             batch = chunks[start : start + BATCH]
             embeddings.embed_documents([c.text for c in batch])
             bar.update(len(batch))
-    return cached
+    return stats().document_hits - hits_before if stats else 0
 
 
 def _smoke_test(doc: PolicyDocument, chunks: list[Chunk], dense: VectorIndex, lexical: LexicalIndex, embeddings: Embeddings) -> None:

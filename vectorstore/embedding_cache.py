@@ -98,6 +98,11 @@ class QueryLRU:
             self.hits += 1
             return vector
 
+    def clear(self) -> None:
+        """Forget every cached query (benchmarks time uncached queries this way)."""
+        with self._lock:
+            self._items.clear()
+
     def put(self, text: str, vector: np.ndarray) -> None:
         """Remember a vector, evicting the least recently used beyond `size`."""
         if self.size == 0:

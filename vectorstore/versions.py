@@ -128,7 +128,7 @@ class IndexManager:
             version_id = current_file.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return None
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:
             raise IndexCorruptError(f"{current_file} cannot be read: {exc}") from exc
         if not _VERSION_ID.match(version_id):
             raise IndexCorruptError(f"{current_file} does not name a version (got {version_id[:40]!r})")

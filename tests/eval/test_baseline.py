@@ -71,7 +71,7 @@ def test_retrieval_cites_the_sources_of_the_top_chunks(document: PolicyDocument)
         assert SourceRef(type="task", id=34) in result.sources
         assert len(result.chunks) == 3 and result.latency_ms > 0
         assert len(result.sources) == len(set(result.sources))
-        assert rag.config["k"] == 3 and rag.config["chunks"] == len(rag.chunks)
+        assert rag.config.k == 3 and rag.config.chunks == len(rag.chunks)
 
 
 def test_retrieve_before_start_is_an_error(document: PolicyDocument) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from eval.gold import GoldQuestion, SourceRef, load_gold
 from vectorstore.errors import ConfigurationError
 
-GOOD = {
+GOOD: dict[str, Any] = {
     "id": "q1",
     "type": "lead_unit",
     "question": "压减用气接入时间谁牵头？",
@@ -22,7 +23,7 @@ GOOD = {
 }
 
 
-def write(tmp_path: Path, *records: dict[str, object] | str) -> Path:
+def write(tmp_path: Path, *records: dict[str, Any] | str) -> Path:
     path = tmp_path / "gold.jsonl"
     lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -62,7 +63,7 @@ def test_items_only_question_has_item_primary() -> None:
     ],
 )
 def test_malformed_files_are_rejected(
-    tmp_path: Path, records: tuple[dict[str, object] | str, ...], message: str
+    tmp_path: Path, records: tuple[dict[str, Any] | str, ...], message: str
 ) -> None:
     with pytest.raises(ConfigurationError, match=message):
         load_gold(write(tmp_path, *records))

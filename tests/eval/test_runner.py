@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ HISTORY = [
     {"role": "assistant", "content": "压减用水接入时间。"},
 ]
 
-GOLD = [
+GOLD: list[dict[str, Any]] = [
     {
         "id": "g-gas",
         "type": "numeric_fact",
@@ -199,7 +200,7 @@ def test_baseline_runs_beside_the_service(fake_service: FakeService, gold_file: 
     gas = next(r for r in report.baseline.results if r.id == "g-gas")
     assert gas.hit == 1.0 and "task:34" in gas.cited
     assert report.baseline.overall.latency is not None and report.baseline.overall.latency.count == 6
-    assert report.baseline.config["chunks"] > 0
+    assert report.baseline.config.chunks > 0
     assert "hit (base)" in (out / "report.md").read_text(encoding="utf-8")
     summary = format_summary(report)
     assert "hit (base)" in summary and "baseline retrieval" in summary and "OVERALL" in summary

@@ -1,0 +1,161 @@
+"""The Gradio UI without a browser: labels, escaping of rendered records, chat and hotline handlers, mounting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.models import Answer, Citation
+from ingest.records import PolicyDocument
+from tests.web.conftest import GAS_QUESTION, ClientFactory
+from tests.web.fakes import FakeService
+from vectorstore.errors import IndexNotFoundError
+from web.labels import LANGS, load_labels
+from web.render import render_answer, render_citations, render_plain, render_task, task_rows
+from web.ui import PolicyUI
+
+EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def real_ui(service: Any) -> PolicyUI:
+    """The UI handlers over the real session service."""
+    return PolicyUI(lambda: service, max_question_chars=2000)
+
+
+def _evil_citation() -> Citation:
+    return Citation(
+        type="task", id=7, section=EVIL, lead_units=[EVIL], coop_units=["区税务局"], quote=EVIL + "\n\n第二行"
+    )
+
+
+def test_labels_define_the_same_keys_in_both_languages() -> None:
+    labels = load_labels()
+    assert set(labels.texts["zh"]) == set(labels.texts["en"])
+    assert labels.text("zh", "task_title", no=34) == "任务 34"
+    assert labels.text("en", "task_title", no=34) == "Task 34"
+    assert all(len(labels.headers(lang)) == 5 for lang in LANGS)
+    assert labels.examples
+
+
+def test_citation_cards_escape_all_record_text() -> None:
+    html = render_citations([_evil_citation()], load_labels(), "zh")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+    assert html.count("<details") == 1 and "pq-task-7" in html
+    assert "区税务局" in html
+    assert "\n\n" not in html  # a blank line would end the Markdown HTML block
+
+
+def test_answer_text_is_escaped_before_the_cards() -> None:
+    answer = Answer(answer=f"回答 {EVIL}", citations=[_evil_citation()])
+    message = render_answer(answer, load_labels(), "en")
+    assert message.startswith("回答 &lt;script&gt;")
+    assert "<script>" not in message
+    assert "Task 7" in message
+
+
+def test_plain_text_for_copying_lists_answer_and_citations() -> None:
+    answer = Answer(answer="由区经济信息委牵头〔任务34〕", citations=[_evil_citation()])
+    text = render_plain(answer, load_labels(), "zh")
+    lines = text.splitlines()
+    assert lines[0] == "由区经济信息委牵头〔任务34〕"
+    assert any(line.startswith("[任务 7]") for line in lines)
+    assert "  配合单位: 区税务局" in lines
+    assert "<" in text  # plain text is not HTML-escaped
+
+
+def test_task_detail_and_rows(document: PolicyDocument) -> None:
+    task = document.task(34)
+    assert task is not None
+    html = render_task(task, load_labels(), "en")
+    assert 'data-no="34"' in html and "区经济信息委" in html and "Lead units" in html
+    rows = task_rows(document.tasks)
+    assert [row[0] for row in rows] == list(range(1, 177))
+    assert all(len(str(row[2])) <= 81 for row in rows)
+
+
+def test_chat_answers_with_citation_cards(real_ui: PolicyUI) -> None:
+    chat, history, display, plain, cleared = real_ui.respond(GAS_QUESTION, [], [], "zh")
+    assert cleared == ""
+    assert chat == display
+    assert [m["role"] for m in chat] == ["user", "assistant"]
+    assert chat[0]["content"] == GAS_QUESTION
+    reply = chat[1]["content"]
+    assert "区经济信息委" in reply
+    assert "pq-cite pq-task-34" in reply
+    assert "任务 34" in plain
+    assert history[0] == {"role": "user", "content": GAS_QUESTION}
+
+
+def test_chat_escapes_the_user_question(fake: FakeService) -> None:
+    ui = PolicyUI(lambda: fake, max_question_chars=2000)
+    chat, *_ = ui.respond(EVIL, [], [], "zh")
+    assert "<script>" not in chat[0]["content"]
+    assert "<script>" not in chat[1]["content"]
+
+
+def test_chat_reports_an_unavailable_service(document: PolicyDocument) -> None:
+    ui = PolicyUI(lambda: FakeService(document, fail_with=IndexNotFoundError("run policyqa ingest")), 2000)
+    chat, history, _, plain, _ = ui.respond(GAS_QUESTION, [], [], "en")
+    assert chat[1]["content"] == "The service is not available: run policyqa ingest"
+    assert history == [] and plain == ""
+
+
+def test_chat_rejects_a_too_long_question(fake: FakeService) -> None:
+    chat, history, *_ = PolicyUI(lambda: fake, max_question_chars=5).respond(
+        "这是一个很长的问题", [], [], "zh"
+    )
+    assert chat[1]["content"].startswith("无法回答这个问题")
+    assert fake.calls == [] and history == []
+
+
+def test_chat_passes_history_on(fake: FakeService) -> None:
+    ui = PolicyUI(lambda: fake, max_question_chars=2000)
+    _, history, display, _, _ = ui.respond(GAS_QUESTION, [], [], "zh")
+    ui.respond("配合单位有哪些？", history, display, "zh")
+    assert fake.calls[1][1] == history
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert history[1]["content"].startswith(f"FAKE answer to {GAS_QUESTION}")
+    assert "引用来源" not in history[1]["content"]
+
+
+def test_hotline_unit_filter_covers_lead_and_cooperating_tasks(real_ui: PolicyUI) -> None:
+    tasks = real_ui.select_tasks("", "区经济信息委")
+    assert tasks
+    roles = {("lead" if "区经济信息委" in t.lead_units else "coop") for t in tasks}
+    assert roles == {"lead", "coop"}
+    assert 34 in [t.no for t in tasks]
+    gas = real_ui.select_tasks("用气", "区经济信息委")
+    assert 34 in [t.no for t in gas]
+    assert all("用气" in t.city_task + t.district_measure for t in gas)
+
+
+def test_hotline_unit_choices_start_with_all_units(real_ui: PolicyUI) -> None:
+    choices = real_ui.unit_choices("zh")
+    assert choices[0] == ("全部单位", "")
+    assert "区经济信息委" in [value for _, value in choices]
+    english = real_ui.unit_choices("en")
+    assert english[0] == ("All units", "")
+
+
+def test_hotline_table_and_language_switch(real_ui: PolicyUI) -> None:
+    rows, count = real_ui.table_rows("zh", "", "")
+    assert len(rows) == 176 and count.startswith("共 176 项任务")
+    html = real_ui.task_html("en", 34)
+    assert "Task 34" in html
+    assert real_ui.task_html("en", None) == ""
+
+
+def test_ui_is_mounted_at_root_behind_the_api(make_client: ClientFactory, fake: FakeService) -> None:
+    client: TestClient = make_client(fake, mount_ui=True)
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    config = client.get("/config").json()
+    elem_ids = {c.get("props", {}).get("elem_id") for c in config["components"]}
+    assert {"pq-chatbot", "pq-question", "pq-unit", "pq-tasks", "pq-copy", "pq-lang"} <= elem_ids
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/v1/tasks/34").json()["no"] == 34
