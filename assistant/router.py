@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
-from assistant.expand import expansions, load_glossary
-from assistant.scope import coverage
 from assistant.compose import (
     compose_item,
     compose_task,
     compose_task_card,
     compose_unit_list,
-    marker,
     int_to_cn,
     item_citation,
+    marker,
     meta_citation,
     meta_facts,
     meta_quote,
 )
+from assistant.expand import expansions, load_glossary
 from assistant.models import Answer, Citation
 from assistant.retrieval import HybridRetriever, RetrievalResult, Retrieved
+from assistant.scope import coverage
 from ingest.chunks import english_namer, meta_texts
 from ingest.records import NoticeItem, PolicyDocument, Task
 from ingest.units import UnitDirectory
@@ -35,9 +36,13 @@ MONEY_RE = re.compile(
     r"(多少钱|多少元|金额|补贴标准|补贴多少|奖励多少|费用多少|收费标准|how much money|subsid)", re.I
 )
 CJK_RE = re.compile(r"[\u4e00-\u9fff]{2,}")
-TIME_CUE = re.compile(r"(多久|多长时间|几天|几个工作日|多少天|时限|用时|how long|how many days|how many hours|time)", re.I)
+TIME_CUE = re.compile(
+    r"(多久|多长时间|几天|几个工作日|多少天|时限|用时|how long|how many days|how many hours|time)", re.I
+)
 TIME_NUMBER = re.compile(r"\d+\s*(?:个)?(?:工作日|小时|天|日)")
-DOCUMENT_WORDS = re.compile(r"(通知|方案|文件|附件|本文|this plan|the plan|the notice|this notice|document)", re.I)
+DOCUMENT_WORDS = re.compile(
+    r"(通知|方案|文件|附件|本文|this plan|the plan|the notice|this notice|document)", re.I
+)
 PART_LIST_CUE = re.compile(r"(哪几条|哪些条|哪几项|包括哪|包含哪|有哪些措施|which items|what items)", re.I)
 AMOUNT_RE = re.compile(r"\d[\d.]*\s*(?:万|亿)?元")
 UNIT_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:局|委|办|院|中心|公司|集团|部)")
@@ -62,9 +67,16 @@ class RefusalPolicy:
     max_extra: int = 1
 
 
+def as_language(lang: str) -> Literal["zh", "en"]:
+    """The answer language as the Answer schema types it."""
+    return "en" if lang == "en" else "zh"
+
+
 def refuse(lang: str, intent: str) -> Answer:
     """An answer that says the document does not cover the question; cites nothing."""
-    return Answer(answer=format_phrase("refusal", lang), refused=True, language=lang, intent=intent)  # type: ignore[arg-type]
+    return Answer(
+        answer=format_phrase("refusal", lang), refused=True, language=as_language(lang), intent=intent
+    )
 
 
 def _lexicon(table: str, question: str) -> bool:
@@ -73,7 +85,9 @@ def _lexicon(table: str, question: str) -> bool:
     return any(term.lower() in low for term in [*glossary["zh"], *glossary["en"]])
 
 
-def is_out_of_scope(question: str, lang: str, result: RetrievalResult, texts: list[str], policy: RefusalPolicy) -> bool:
+def is_out_of_scope(
+    question: str, lang: str, result: RetrievalResult, texts: list[str], policy: RefusalPolicy
+) -> bool:
     """Out of scope: another place or an off-domain topic named, an amount the records never state,
     or weak evidence (no topic word of the question in the top records and a low dense score)."""
     if OTHER_PLACES.search(question) or _lexicon("out_of_scope", question):
@@ -109,8 +123,12 @@ def answer_task_numbers(doc: PolicyDocument, numbers: list[int], lang: str, engl
         texts.append(text)
         cites.append(cite)
     return Answer(
-        answer="\n\n".join(texts), citations=cites, refused=not cites, language=lang, intent="task_lookup"
-    )  # type: ignore[arg-type]
+        answer="\n\n".join(texts),
+        citations=cites,
+        refused=not cites,
+        language=as_language(lang),
+        intent="task_lookup",
+    )
 
 
 def answer_item_numbers(
@@ -127,8 +145,12 @@ def answer_item_numbers(
         texts.append(text)
         cites.append(cite)
     return Answer(
-        answer="\n\n".join(texts), citations=cites, refused=not cites, language=lang, intent="item_lookup"
-    )  # type: ignore[arg-type]
+        answer="\n\n".join(texts),
+        citations=cites,
+        refused=not cites,
+        language=as_language(lang),
+        intent="item_lookup",
+    )
 
 
 def tasks_for_unit(doc: PolicyDocument, units: UnitDirectory, unit: str, role: str) -> list[Task]:
@@ -146,14 +168,17 @@ def answer_unit_list(doc: PolicyDocument, units: UnitDirectory, unit: str, role:
     tasks = tasks_for_unit(doc, units, unit, role)
     text, cites = compose_unit_list(unit, tasks, role, lang, english_namer(units))
     intent = "list_lead" if role == "lead" else "list_coop"
-    return Answer(answer=text, citations=cites, refused=False, language=lang, intent=intent)  # type: ignore[arg-type]
+    return Answer(answer=text, citations=cites, refused=False, language=as_language(lang), intent=intent)
 
 
 def answer_unknown_unit(name: str, lang: str, intent: str) -> Answer:
     """A unit the document never names."""
     return Answer(
-        answer=format_phrase("unknown_unit", lang, unit=name), refused=True, language=lang, intent=intent
-    )  # type: ignore[arg-type]
+        answer=format_phrase("unknown_unit", lang, unit=name),
+        refused=True,
+        language=as_language(lang),
+        intent=intent,
+    )
 
 
 def unknown_unit_name(question: str, units: UnitDirectory) -> str | None:
@@ -212,8 +237,11 @@ def answer_meta(doc: PolicyDocument, question: str, lang: str) -> Answer | None:
             text = format_phrase(key, lang, marker=mk, **fields)
             title = meta_texts(doc)[ref - 1][0]
             return Answer(
-                answer=text, citations=[meta_citation(ref, title, value)], language=lang, intent="meta"
-            )  # type: ignore[arg-type]
+                answer=text,
+                citations=[meta_citation(ref, title, value)],
+                language=as_language(lang),
+                intent="meta",
+            )
     return None
 
 
@@ -236,6 +264,13 @@ def prefer_time_numbers(doc: PolicyDocument, question: str, hits: list[Retrieved
     return [*head, *tail]
 
 
+def asks_time_but_none_stated(doc: PolicyDocument, question: str, hits: list[Retrieved]) -> bool:
+    """A "how long" question whose best record states no time limit at all."""
+    return (
+        bool(TIME_CUE.search(question)) and bool(hits) and not TIME_NUMBER.search(record_text(doc, hits[0]))
+    )
+
+
 def item_by_title(doc: PolicyDocument, question: str) -> NoticeItem | None:
     """A notice item whose title the question names (longest title wins); not for task questions."""
     if "任务" in question:
@@ -245,7 +280,7 @@ def item_by_title(doc: PolicyDocument, question: str) -> NoticeItem | None:
 
 
 def answer_part(doc: PolicyDocument, question: str, lang: str) -> Answer | None:
-    """"…这部分包括哪几条": the notice items under a part heading the question names."""
+    """ "…这部分包括哪几条": the notice items under a part heading the question names."""
     if not PART_LIST_CUE.search(question):
         return None
     for part in dict.fromkeys(i.part for i in doc.items):
@@ -256,9 +291,20 @@ def answer_part(doc: PolicyDocument, question: str, lang: str) -> Answer | None:
             cites = []
             for item in items:
                 mk = marker("item", item.index, lang)
-                lines.append(format_phrase("part_item_line", lang, cn=int_to_cn(item.index), index=item.index, title=item.title, marker=mk))
+                lines.append(
+                    format_phrase(
+                        "part_item_line",
+                        lang,
+                        cn=int_to_cn(item.index),
+                        index=item.index,
+                        title=item.title,
+                        marker=mk,
+                    )
+                )
                 cites.append(item_citation(item, item.title))
-            return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="item_lookup")  # type: ignore[arg-type]
+            return Answer(
+                answer="\n".join(lines), citations=cites, language=as_language(lang), intent="item_lookup"
+            )
     return None
 
 

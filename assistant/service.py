@@ -20,7 +20,6 @@ from pydantic import BaseModel
 from assistant import router
 from assistant.config import Settings
 from assistant.expand import expand_query, expansions
-from assistant.scope import content_bigrams, coverage
 from assistant.intent import (
     QuestionAnalysis,
     SourceRef,
@@ -31,8 +30,10 @@ from assistant.intent import (
 )
 from assistant.loader import IndexHolder, LoadedIndex
 from assistant.models import Answer, Citation
+from assistant.scope import content_bigrams, coverage
 from ingest.records import NoticeItem, PolicyDocument, Task
 from ingest.units import UnitDirectory, load_unit_directory
+from prompts import format_phrase
 from vectorstore.embeddings import load_embeddings
 from vectorstore.errors import LLMError
 
@@ -160,7 +161,10 @@ class PolicyQAService:
         if router.OTHER_PLACES.search(analysis.question):
             return router.refuse(analysis.language, analysis.intent)
         own_topic = bool(
-            content_bigrams(analysis.question) or expansions(analysis.question) or analysis.units or analysis.task_numbers
+            content_bigrams(analysis.question)
+            or expansions(analysis.question)
+            or analysis.units
+            or analysis.task_numbers
         )
         # With history, a question without a topic of its own ("配合单位有哪些？") can only be about the last turn.
         if history and (analysis.is_followup or not own_topic):
@@ -197,10 +201,18 @@ class PolicyQAService:
                 return meta
         return self._answer_by_retrieval(index, analysis, query, history)
 
-    def _compose(self, index: LoadedIndex, analysis: QuestionAnalysis, hits: list[router.Retrieved]) -> Answer:
+    def _compose(
+        self, index: LoadedIndex, analysis: QuestionAnalysis, hits: list[router.Retrieved]
+    ) -> Answer:
         """A grounded answer from given records."""
         text, cites = router.compose_from_hits(
-            index.document, hits, analysis.question, analysis.intent, analysis.language, self.units, analysis.wants_coop
+            index.document,
+            hits,
+            analysis.question,
+            analysis.intent,
+            analysis.language,
+            self.units,
+            analysis.wants_coop,
         )
         return Answer(answer=text, citations=cites, language=analysis.language, intent=analysis.intent)
 
@@ -213,7 +225,13 @@ class PolicyQAService:
         """A follow-up without a topic of its own ("那配合单位呢？"): answer on the previous turn's record."""
         hits = [router.Retrieved(type=r.type, ref=r.id, score=1.0) for r in focus]
         text, cites = router.compose_from_hits(
-            index.document, hits, analysis.question, analysis.intent, analysis.language, self.units, analysis.wants_coop
+            index.document,
+            hits,
+            analysis.question,
+            analysis.intent,
+            analysis.language,
+            self.units,
+            analysis.wants_coop,
         )
         return Answer(answer=text, citations=cites, language=analysis.language, intent=analysis.intent)
 
@@ -233,7 +251,11 @@ class PolicyQAService:
         text, cites = router.compose_from_hits(
             index.document, hits, analysis.question, intent, lang, self.units, analysis.wants_coop
         )
-        answer = Answer(answer=text, citations=cites, language=lang, intent=intent, timings=dict(result.timings))
+        if intent == "numeric" and router.asks_time_but_none_stated(index.document, analysis.question, hits):
+            text = f"{format_phrase('no_time_stated', lang)}\n{text}"
+        answer = Answer(
+            answer=text, citations=cites, language=lang, intent=intent, timings=dict(result.timings)
+        )
         if self.chat_model is not None:
             answer = self._generate(index, analysis, result, answer, history)
         return answer
@@ -251,7 +273,9 @@ class PolicyQAService:
 
         sources = sources_for_prompt(index.document, result.hits[: self.top_k], analysis.language)
         try:
-            generated = generate_answer(analysis.question, history, sources, analysis.language, self.chat_model)
+            generated = generate_answer(
+                analysis.question, history, sources, analysis.language, self.chat_model
+            )
         except LLMError as exc:
             logger.warning("LLM answer unusable, using the grounded answer: %s", exc)
             return grounded

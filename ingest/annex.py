@@ -118,7 +118,9 @@ def _is_row_number(n: int, rows: list[_RawRow], lineno: int) -> bool:
     if rows and n < expected and n >= expected - 3:
         raise SourceError(f"annex row {n} appears twice", line=lineno, row=n)
     if expected < n <= expected + 3:
-        raise SourceError(f"annex row {expected} is missing (row {n} follows row {expected - 1})", line=lineno, row=expected)
+        raise SourceError(
+            f"annex row {expected} is missing (row {n} follows row {expected - 1})", line=lineno, row=expected
+        )
     return False
 
 
@@ -133,7 +135,9 @@ def _assemble(row: _RawRow) -> Task:
             cells.append(joined)
             pending = []
     if len(cells) < 2:
-        raise SourceError(f"annex row {row.no}: cannot find both task columns ending in 。", line=row.line, row=row.no)
+        raise SourceError(
+            f"annex row {row.no}: cannot find both task columns ending in 。", line=row.line, row=row.no
+        )
     lead, coop = _split_unit_cells(segments, row)
     task = Task(
         no=row.no,
@@ -172,7 +176,13 @@ def _validate(task: Task, row: _RawRow) -> None:
     cells = [task.city_task, task.district_measure, *task.lead_units, *task.coop_units]
     for cell in cells:
         if any(word in cell for word in HEADER_WORDS) or re.search(r"—\s*\d+\s*—", cell):
-            raise SourceError(f"annex row {task.no}: page header text inside a cell: {cell[:30]!r}", line=row.line, row=task.no)
+            raise SourceError(
+                f"annex row {task.no}: page header text inside a cell: {cell[:30]!r}",
+                line=row.line,
+                row=task.no,
+            )
     for unit in [*task.lead_units, *task.coop_units]:
         if unit.endswith("。") or len(unit) > 40:
-            raise SourceError(f"annex row {task.no}: unit cell looks like text: {unit[:30]!r}", line=row.line, row=task.no)
+            raise SourceError(
+                f"annex row {task.no}: unit cell looks like text: {unit[:30]!r}", line=row.line, row=task.no
+            )

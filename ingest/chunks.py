@@ -54,7 +54,11 @@ def parse_chunk_id(value: str) -> tuple[str, int]:
 
 def build_chunks(doc: PolicyDocument, english: EnglishName | None = None) -> list[Chunk]:
     """All chunks of the document, in document order (meta, items, tasks)."""
-    return [*_meta_chunks(doc), *(_item_chunk(i) for i in doc.items), *(_task_chunk(t, english) for t in doc.tasks)]
+    return [
+        *_meta_chunks(doc),
+        *(_item_chunk(i) for i in doc.items),
+        *(_task_chunk(t, english) for t in doc.tasks),
+    ]
 
 
 def _units_line(label: str, units: list[str], english: EnglishName | None) -> str:
@@ -87,7 +91,14 @@ def _task_chunk(task: Task, english: EnglishName | None) -> Chunk:
     }
     meta.update({f"lead:{u}": True for u in task.lead_units})
     meta.update({f"coop:{u}": True for u in task.coop_units})
-    return Chunk(id=chunk_id("task", task.no), type="task", ref=task.no, text=dense, lexical_text=lexical, metadata=meta)
+    return Chunk(
+        id=chunk_id("task", task.no),
+        type="task",
+        ref=task.no,
+        text=dense,
+        lexical_text=lexical,
+        metadata=meta,
+    )
 
 
 def _item_chunk(item: NoticeItem) -> Chunk:
@@ -101,7 +112,14 @@ def _item_chunk(item: NoticeItem) -> Chunk:
         "coop_units": "",
     }
     meta.update({f"lead:{u}": True for u in item.responsible_units})
-    return Chunk(id=chunk_id("item", item.index), type="item", ref=item.index, text=item.text, lexical_text=text, metadata=meta)
+    return Chunk(
+        id=chunk_id("item", item.index),
+        type="item",
+        ref=item.index,
+        text=item.text,
+        lexical_text=text,
+        metadata=meta,
+    )
 
 
 def meta_texts(doc: PolicyDocument) -> list[tuple[str, str]]:
@@ -112,7 +130,10 @@ def meta_texts(doc: PolicyDocument) -> list[tuple[str, str]]:
         sections[task.section] = sections.get(task.section, 0) + 1
     overview = "；".join(f"{name}{count}项" for name, count in sections.items())
     return [
-        ("发文信息", f"{m.title}。发文单位：{'、'.join(m.issuers)}。发文日期：{m.date}。主送：{m.recipients}。"),
+        (
+            "发文信息",
+            f"{m.title}。发文单位：{'、'.join(m.issuers)}。发文日期：{m.date}。主送：{m.recipients}。",
+        ),
         ("制定依据", m.preamble),
         ("指导思想", m.guiding_ideology),
         ("工作目标", m.goals),
@@ -125,5 +146,7 @@ def _meta_chunks(doc: PolicyDocument) -> list[Chunk]:
     for idx, (title, text) in enumerate(meta_texts(doc), start=1):
         meta: dict[str, str | int | bool] = {"type": "meta", "ref": idx, "section": "", "title": title}
         full = f"{title}｜{text}"
-        chunks.append(Chunk(id=chunk_id("meta", idx), type="meta", ref=idx, text=full, lexical_text=full, metadata=meta))
+        chunks.append(
+            Chunk(id=chunk_id("meta", idx), type="meta", ref=idx, text=full, lexical_text=full, metadata=meta)
+        )
     return chunks

@@ -71,7 +71,10 @@ def _scan_blocks(lines: list[str]) -> list[_Block]:
             number = cn_to_int(item_match.group(1))
             kind = "meta" if part.startswith("一、") else "item"
             if kind == "item" and number != expected:
-                raise SourceError(f"notice item ({item_match.group(1)}) out of order; expected item {expected}", line=idx + 1)
+                raise SourceError(
+                    f"notice item ({item_match.group(1)}) out of order; expected item {expected}",
+                    line=idx + 1,
+                )
             expected += kind == "item"
             blocks.append(_Block(kind, number, part, idx + 1))
         blocks[-1].lines.append(text)
@@ -90,7 +93,9 @@ def _to_item(block: _Block) -> NoticeItem:
 def _check_items(items: list[NoticeItem], blocks: list[_Block]) -> None:
     if len(items) != EXPECTED_ITEMS:
         last_line = blocks[-1].line if blocks else 0
-        raise SourceError(f"notice has {len(items)} numbered items; expected {EXPECTED_ITEMS}", line=last_line)
+        raise SourceError(
+            f"notice has {len(items)} numbered items; expected {EXPECTED_ITEMS}", line=last_line
+        )
 
 
 def _to_meta(blocks: list[_Block]) -> NoticeMeta:
@@ -107,7 +112,9 @@ def _to_meta(blocks: list[_Block]) -> NoticeMeta:
     goals = ITEM_RE.sub("", metas[2].text, count=1)
     year = re.search(r"到(\d{4})年", goals)
     if not (title and date and plan and recipients and year):
-        raise SourceError("notice header facts (title, date, recipients, target year) not found", line=head.line)
+        raise SourceError(
+            "notice header facts (title, date, recipients, target year) not found", line=head.line
+        )
     based = re.search(r"根据(.+?)，结合", preamble.text)
     return NoticeMeta(
         title=title.group(0),

@@ -78,7 +78,9 @@ def build_index(
         client = open_client(chroma_url, None if chroma_url else path / CHROMA_DIR)
         dense = VectorIndex(client, name, embeddings, create=True)
         dense.add([c.id for c in chunks], [c.text for c in chunks], [c.metadata for c in chunks])
-        lexical = LexicalIndex.build([c.id for c in chunks], [c.lexical_text for c in chunks], user_words=directory.all_names())
+        lexical = LexicalIndex.build(
+            [c.id for c in chunks], [c.lexical_text for c in chunks], user_words=directory.all_names()
+        )
         lexical.save(path / LEXICAL_DIR)
         (path / DOCUMENT_FILE).write_text(doc.model_dump_json(), encoding="utf-8")
         _smoke_test(doc, chunks, dense, lexical, embeddings)
@@ -93,9 +95,15 @@ def build_index(
         raise
     _collect_garbage(manager, chroma_url, prefix)
     return IngestSummary(
-        version=version, tasks=len(doc.tasks), items=len(doc.items), chunks=len(chunks),
-        embedded=len(chunks) - cached, cached=cached, seconds=time.perf_counter() - started,
-        collection=name, chroma_url=chroma_url,
+        version=version,
+        tasks=len(doc.tasks),
+        items=len(doc.items),
+        chunks=len(chunks),
+        embedded=len(chunks) - cached,
+        cached=cached,
+        seconds=time.perf_counter() - started,
+        collection=name,
+        chroma_url=chroma_url,
     )
 
 
@@ -111,17 +119,27 @@ def _embed(chunks: list[Chunk], embeddings: Embeddings, progress: bool) -> int:
     return stats().document_hits - hits_before if stats else 0
 
 
-def _smoke_test(doc: PolicyDocument, chunks: list[Chunk], dense: VectorIndex, lexical: LexicalIndex, embeddings: Embeddings) -> None:
+def _smoke_test(
+    doc: PolicyDocument,
+    chunks: list[Chunk],
+    dense: VectorIndex,
+    lexical: LexicalIndex,
+    embeddings: Embeddings,
+) -> None:
     """A fresh index must find a known row by its own wording, densely and lexically."""
     probe = doc.tasks[len(doc.tasks) // 2]
     wanted = f"task-{probe.no}"
     dense_ids = [h.id for h in dense.search_by_vector(embeddings.embed_query(probe.city_task), 5)]
     lexical_ids = [h.id for h in lexical.search(probe.city_task, 5)]
     if dense.count() != len(chunks) or wanted not in dense_ids or wanted not in lexical_ids:
-        raise IndexCorruptError(f"smoke query failed on the new index: {wanted} not found (dense {dense_ids[:3]}, lexical {lexical_ids[:3]})")
+        raise IndexCorruptError(
+            f"smoke query failed on the new index: {wanted} not found (dense {dense_ids[:3]}, lexical {lexical_ids[:3]})"
+        )
 
 
-def _manifest(doc: PolicyDocument, chunks: list[Chunk], embeddings: Embeddings, chroma_url: str | None, name: str) -> dict[str, object]:
+def _manifest(
+    doc: PolicyDocument, chunks: list[Chunk], embeddings: Embeddings, chroma_url: str | None, name: str
+) -> dict[str, object]:
     return {
         "schema": CHUNK_SCHEMA_VERSION,
         "source_sha256": doc.source_sha256,
@@ -138,7 +156,9 @@ def load_version_document(version_path: Path) -> PolicyDocument:
     try:
         return PolicyDocument.model_validate_json((version_path / DOCUMENT_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexCorruptError(f"index version {version_path} has no readable {DOCUMENT_FILE}; run `policyqa ingest --rebuild`") from exc
+        raise IndexCorruptError(
+            f"index version {version_path} has no readable {DOCUMENT_FILE}; run `policyqa ingest --rebuild`"
+        ) from exc
 
 
 def _drop_collection(chroma_url: str, name: str) -> None:

@@ -13,7 +13,9 @@ QUESTION = "用气报装由哪个部门牵头？"
 
 def llm_service(service, base_url: str, timeout: float = 5.0) -> PolicyQAService:  # type: ignore[no-untyped-def]
     """The session service's index and units, with a chat model pointed at the fake server."""
-    return PolicyQAService(service.holder, service.units, chat_model=make_chat_model(base_url, "fake-model", None, timeout))
+    return PolicyQAService(
+        service.holder, service.units, chat_model=make_chat_model(base_url, "fake-model", None, timeout)
+    )
 
 
 def test_generated_answer_keeps_only_retrieved_citations(service) -> None:  # type: ignore[no-untyped-def]

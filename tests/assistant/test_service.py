@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,11 @@ from assistant.config import REPO_ROOT
 from assistant.models import Answer
 from vectorstore.errors import InvalidQuestionError
 
-GOLD = [json.loads(line) for line in (REPO_ROOT / "eval" / "gold" / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+GOLD = [
+    json.loads(line)
+    for line in (REPO_ROOT / "eval" / "gold" / "qa.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
 
 
 def record_text(service, cite) -> str:  # type: ignore[no-untyped-def]
@@ -23,7 +26,22 @@ def record_text(service, cite) -> str:  # type: ignore[no-untyped-def]
     if cite.type == "item":
         return doc.item(cite.id).text
     m = doc.meta
-    return "".join([m.title, "、".join(m.issuers), m.date, m.recipients, m.preamble, m.guiding_ideology, m.goals, m.annex_title, m.implements, *m.based_on, str(m.target_year), str(len(doc.tasks))])
+    return "".join(
+        [
+            m.title,
+            "、".join(m.issuers),
+            m.date,
+            m.recipients,
+            m.preamble,
+            m.guiding_ideology,
+            m.goals,
+            m.annex_title,
+            m.implements,
+            *m.based_on,
+            str(m.target_year),
+            str(len(doc.tasks)),
+        ]
+    )
 
 
 def test_every_quote_is_verbatim_in_the_record_it_cites_over_the_whole_gold_set(service) -> None:  # type: ignore[no-untyped-def]
@@ -35,7 +53,9 @@ def test_every_quote_is_verbatim_in_the_record_it_cites_over_the_whole_gold_set(
         for cite in answer.citations:
             assert cite.quote, (row["id"], cite)
             assert cite.quote in record_text(service, cite), (row["id"], cite.type, cite.id, cite.quote)
-            assert cite.quote in answer.answer or cite.type == "task" and answer.intent == "task_lookup", row["id"]
+            assert cite.quote in answer.answer or cite.type == "task" and answer.intent == "task_lookup", row[
+                "id"
+            ]
             checked += 1
     assert checked > len(GOLD)
 
@@ -56,7 +76,9 @@ def test_every_marker_in_an_answer_is_a_citation(service) -> None:  # type: igno
         ("Who handles gas connection times?", "区经济信息委", 34),
     ],
 )
-def test_the_three_kinds_of_user_get_the_unit_and_task_34(service, question: str, unit: str, task: int) -> None:  # type: ignore[no-untyped-def]
+def test_the_three_kinds_of_user_get_the_unit_and_task_34(
+    service, question: str, unit: str, task: int
+) -> None:  # type: ignore[no-untyped-def]
     answer = service.ask(question)
     assert not answer.refused
     assert answer.citations[0].type == "task" and answer.citations[0].id == task
@@ -100,7 +122,10 @@ def test_a_task_number_the_document_lacks_is_not_in_the_document(service) -> Non
 def test_follow_up_resolves_against_the_previous_focus(service) -> None:  # type: ignore[no-untyped-def]
     first = service.ask("第32项任务是什么？")
     assert first.citations[0].id == 32
-    history = [{"role": "user", "content": "第32项任务是什么？"}, {"role": "assistant", "content": first.answer}]
+    history = [
+        {"role": "user", "content": "第32项任务是什么？"},
+        {"role": "assistant", "content": first.answer},
+    ]
     follow = service.ask("那配合单位呢？", history)
     assert follow.citations[0].id == 32
     assert "市自来水公司九龙坡营管所" in follow.answer
@@ -108,7 +133,10 @@ def test_follow_up_resolves_against_the_previous_focus(service) -> None:  # type
 
 def test_follow_up_with_a_new_topic_switches_record(service) -> None:  # type: ignore[no-untyped-def]
     first = service.ask("How long does a gas connection take?")
-    history = [{"role": "user", "content": "How long does a gas connection take?"}, {"role": "assistant", "content": first.answer}]
+    history = [
+        {"role": "user", "content": "How long does a gas connection take?"},
+        {"role": "assistant", "content": first.answer},
+    ]
     follow = service.ask("what about water?", history)
     assert first.citations[0].id == 34
     assert follow.citations and follow.citations[0].id != 34
