@@ -5,22 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.markers import int_to_cn
 from assistant.models import Citation
 from ingest.records import NoticeItem, PolicyDocument, Task
 from prompts import format_phrase
 
-_CN = "零一二三四五六七八九"
 _SENTENCE_RE = re.compile(r"[^。；！？]+[。；！？]?")
 _DIGIT_RE = re.compile(r"\d")
 EnglishName = Callable[[str], str]
-
-
-def int_to_cn(n: int) -> str:
-    """1..99 as a Chinese numeral (21 -> 二十一)."""
-    if n < 10:
-        return _CN[n]
-    tens, ones = divmod(n, 10)
-    return f"{'' if tens == 1 else _CN[tens]}十{_CN[ones] if ones else ''}"
 
 
 def marker(kind: str, ref: int, lang: str) -> str:

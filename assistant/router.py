@@ -11,7 +11,6 @@ from assistant.compose import (
     compose_task,
     compose_task_card,
     compose_unit_list,
-    int_to_cn,
     item_citation,
     marker,
     meta_citation,
@@ -19,6 +18,7 @@ from assistant.compose import (
     meta_quote,
 )
 from assistant.expand import expansions, load_glossary
+from assistant.markers import int_to_cn
 from assistant.models import Answer, Citation
 from assistant.retrieval import HybridRetriever, RetrievalResult, Retrieved
 from assistant.scope import coverage
@@ -63,7 +63,7 @@ class RefusalPolicy:
     min_dense: float = 0.90
     min_dense_en: float = 0.83
     min_coverage: float = 0.1
-    second_ratio: float = 0.92
+    second_ratio: float = 0.97
     max_extra: int = 1
 
 
