@@ -65,24 +65,38 @@ def chroma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def server_settings(chroma: Server, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Ingest through the real CLI with POLICYQA_CHROMA_URL set (a subprocess, as a deployment would)."""
     index_dir = tmp_path_factory.mktemp("server-index")
-    env = {**os.environ, "POLICYQA_CHROMA_URL": chroma.url, "POLICYQA_INDEX_DIR": str(index_dir),
-           "POLICYQA_CACHE_DIR": str(SHARED_CACHE), "POLICYQA_SOURCE": str(SOURCE)}
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "--quiet"], env=env,
-                          capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "POLICYQA_CHROMA_URL": chroma.url,
+        "POLICYQA_INDEX_DIR": str(index_dir),
+        "POLICYQA_CACHE_DIR": str(SHARED_CACHE),
+        "POLICYQA_SOURCE": str(SOURCE),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ingest", "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     assert "ingested 176 tasks" in done.stdout
     return Settings(index_dir=index_dir, cache_dir=SHARED_CACHE, source=SOURCE, chroma_url=chroma.url)
 
 
 def test_ingest_and_answers_go_through_the_chroma_server(chroma: Server, server_settings: Settings) -> None:
-    names = httpx.get(f"{chroma.url}/api/v2/tenants/default_tenant/databases/default_database/collections").json()
+    names = httpx.get(
+        f"{chroma.url}/api/v2/tenants/default_tenant/databases/default_database/collections"
+    ).json()
     assert any(c["name"].startswith("policyqa-") for c in names)
     service = build_service(server_settings, embeddings=session_embeddings())  # type: ignore[arg-type]
     answer = service.ask("用气报装由哪个部门牵头？")
     assert answer.citations[0].id == 34 and "区经济信息委" in answer.answer
 
 
-def test_store_down_gives_503_and_recovers_without_a_restart(chroma: Server, server_settings: Settings) -> None:
+def test_store_down_gives_503_and_recovers_without_a_restart(
+    chroma: Server, server_settings: Settings
+) -> None:
     service = build_service(server_settings, embeddings=session_embeddings())  # type: ignore[arg-type]
     with TestClient(create_app(server_settings, service, mount_ui=False)) as client:
         assert client.get("/readyz").status_code == 200

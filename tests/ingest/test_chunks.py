@@ -21,8 +21,17 @@ def test_one_chunk_per_row_and_item_plus_meta() -> None:
 
 
 def test_task_chunk_carries_number_section_columns_and_units() -> None:
-    chunk = next(c for c in build_chunks(DOC, english=english_namer(load_unit_directory())) if c.id == "task-34")
-    for part in ("任务34", "一、营造优质有序的市场环境", "13个工作日", "渝经信发〔2019〕119号", "区经济信息委", "配合单位：无"):
+    chunk = next(
+        c for c in build_chunks(DOC, english=english_namer(load_unit_directory())) if c.id == "task-34"
+    )
+    for part in (
+        "任务34",
+        "一、营造优质有序的市场环境",
+        "13个工作日",
+        "渝经信发〔2019〕119号",
+        "区经济信息委",
+        "配合单位：无",
+    ):
         assert part in chunk.lexical_text
     assert "District Economy and Information Technology Commission" in chunk.lexical_text
     assert "不超过13个工作日" in chunk.text and "区经济信息委" in chunk.text
