@@ -113,43 +113,39 @@ def list_intent(question: str, intent: str, has_unit: bool) -> str:
 
 def answer_task_numbers(doc: PolicyDocument, numbers: list[int], lang: str, english: UnitDirectory) -> Answer:
     """Explicit row numbers: the rows themselves, or a plain 'not in the document'."""
-    texts, cites = [], []
+    parts: list[tuple[str, Citation | None]] = []
     for no in numbers:
         task = doc.task(no)
         if task is None:
-            texts.append(format_phrase("unknown_task", lang, n=no, total=len(doc.tasks)))
-            continue
-        text, cite = compose_task_card(task, lang, english_namer(english))
-        texts.append(text)
-        cites.append(cite)
-    return Answer(
-        answer="\n\n".join(texts),
-        citations=cites,
-        refused=not cites,
-        language=as_language(lang),
-        intent="task_lookup",
-    )
+            parts.append((format_phrase("unknown_task", lang, n=no, total=len(doc.tasks)), None))
+        else:
+            parts.append(compose_task_card(task, lang, english_namer(english)))
+    return _numbered_answer(parts, lang, "task_lookup")
 
 
 def answer_item_numbers(
     doc: PolicyDocument, numbers: list[int], question: str, lang: str, units: UnitDirectory
 ) -> Answer:
     """Explicit notice item numbers."""
-    texts, cites = [], []
+    parts: list[tuple[str, Citation | None]] = []
     for index in numbers:
         item = doc.item(index)
         if item is None:
-            texts.append(format_phrase("unknown_item", lang, n=index, total=len(doc.items)))
-            continue
-        text, cite = compose_item(item, question, lang, english_namer(units), full=True)
-        texts.append(text)
-        cites.append(cite)
+            parts.append((format_phrase("unknown_item", lang, n=index, total=len(doc.items)), None))
+        else:
+            parts.append(compose_item(item, question, lang, english_namer(units), full=True))
+    return _numbered_answer(parts, lang, "item_lookup")
+
+
+def _numbered_answer(parts: list[tuple[str, Citation | None]], lang: str, intent: str) -> Answer:
+    """One paragraph per requested number; refused when none of them exists."""
+    cites = [cite for _, cite in parts if cite is not None]
     return Answer(
-        answer="\n\n".join(texts),
+        answer="\n\n".join(text for text, _ in parts),
         citations=cites,
         refused=not cites,
         language=as_language(lang),
-        intent="item_lookup",
+        intent=intent,
     )
 
 

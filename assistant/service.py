@@ -223,17 +223,9 @@ class PolicyQAService:
 
     def _answer_on_focus(self, index: LoadedIndex, analysis: QuestionAnalysis, focus: list[Any]) -> Answer:
         """A follow-up without a topic of its own ("那配合单位呢？"): answer on the previous turn's record."""
-        hits = [router.Retrieved(type=r.type, ref=r.id, score=1.0) for r in focus]
-        text, cites = router.compose_from_hits(
-            index.document,
-            hits,
-            analysis.question,
-            analysis.intent,
-            analysis.language,
-            self.units,
-            analysis.wants_coop,
+        return self._compose(
+            index, analysis, [router.Retrieved(type=r.type, ref=r.id, score=1.0) for r in focus]
         )
-        return Answer(answer=text, citations=cites, language=analysis.language, intent=analysis.intent)
 
     def _answer_by_retrieval(
         self, index: LoadedIndex, analysis: QuestionAnalysis, query: str, history: list[dict[str, str]]
