@@ -16,12 +16,13 @@ from assistant.compose import (
     meta_citation,
     meta_facts,
     meta_quote,
+    sentences,
 )
 from assistant.expand import expansions, load_glossary
 from assistant.markers import int_to_cn
 from assistant.models import Answer, Citation
 from assistant.retrieval import HybridRetriever, RetrievalResult, Retrieved
-from assistant.scope import coverage
+from assistant.scope import content_bigrams, coverage
 from ingest.chunks import english_namer, meta_texts
 from ingest.records import NoticeItem, PolicyDocument, Task
 from ingest.units import UnitDirectory
@@ -39,6 +40,7 @@ CJK_RE = re.compile(r"[\u4e00-\u9fff]{2,}")
 TIME_CUE = re.compile(
     r"(多久|多长时间|几天|几个工作日|多少天|时限|用时|how long|how many days|how many hours|time)", re.I
 )
+DURATION_WORDS = re.compile(r"(用时|时限|时间|办结|工作日|时长)")
 TIME_NUMBER = re.compile(r"\d+\s*(?:个)?(?:工作日|小时|天|日)")
 DOCUMENT_WORDS = re.compile(
     r"(通知|方案|文件|附件|本文|this plan|the plan|the notice|this notice|document)", re.I
@@ -252,12 +254,24 @@ def record_text(doc: PolicyDocument, hit: Retrieved) -> str:
 
 
 def prefer_time_numbers(doc: PolicyDocument, question: str, hits: list[Retrieved]) -> list[Retrieved]:
-    """For "how long" questions, records that state a time limit (N个工作日/小时) come first among the top 3."""
+    """For "how long" questions, among the top 3 the record that states a processing time for the asked topic
+    comes first: its best sentence has a time number, processing-time words (用时/时限/办结/工作日) and topic words."""
     if not TIME_CUE.search(question):
         return hits
+    topic = content_bigrams(" ".join([question, *expansions(question)]))
     head, tail = hits[:3], hits[3:]
-    head = sorted(head, key=lambda h: not TIME_NUMBER.search(record_text(doc, h)))
-    return [*head, *tail]
+    scored = [(_time_sentence_score(record_text(doc, h), topic), -i, h) for i, h in enumerate(head)]
+    scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
+    return [h for _, _, h in scored] + tail
+
+
+def _time_sentence_score(text: str, topic: set[str]) -> int:
+    best = 0
+    for sentence in sentences(text):
+        if TIME_NUMBER.search(sentence):
+            score = 1 + len(DURATION_WORDS.findall(sentence)) + len(topic & content_bigrams(sentence))
+            best = max(best, score)
+    return best
 
 
 def asks_time_but_none_stated(doc: PolicyDocument, question: str, hits: list[Retrieved]) -> bool:

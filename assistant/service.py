@@ -238,7 +238,7 @@ class PolicyQAService:
             answer.timings.update(result.timings)
             return answer
         if intent == "numeric":
-            result.hits = router.prefer_time_numbers(index.document, analysis.question, result.hits)
+            result.hits = router.prefer_time_numbers(index.document, query, result.hits)
         hits = router.pick_records(result, self.policy)
         text, cites = router.compose_from_hits(
             index.document, hits, analysis.question, intent, lang, self.units, analysis.wants_coop
