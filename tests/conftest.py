@@ -65,3 +65,11 @@ def service(indexed_settings: Settings) -> object:
     from assistant.service import build_service
 
     return build_service(indexed_settings, embeddings=session_embeddings())  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def index_dir(indexed_settings: Settings, tmp_path: Path) -> Path:
+    """A private copy of the session's good index (tests that damage or re-ingest an index use it)."""
+    from tests.fixtures.indexes import copy_index
+
+    return copy_index(indexed_settings.index_dir, tmp_path / "index")

@@ -14,13 +14,11 @@ from typing import Any
 
 import pytest
 
-from ingest.pipeline import build_index
-from tests.fixtures.damaged import SOURCE, Damage, all_damages
+from tests.fixtures.damaged import Damage, all_damages
 from tests.fixtures.indexes import (
     GAS_QUESTION,
     assert_gas_answer,
     cli_env,
-    copy_index,
     current_version,
     make_service,
     policyqa_command,
@@ -30,20 +28,6 @@ from tests.fixtures.indexes import (
 )
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def good_index(tmp_path_factory: pytest.TempPathFactory, embeddings: Any) -> Path:
-    """One good index per module; every test works on its own copy."""
-    root = tmp_path_factory.mktemp("good-index")
-    build_index(SOURCE, root, embeddings, None, progress=False)
-    return root
-
-
-@pytest.fixture
-def index_dir(good_index: Path, tmp_path: Path) -> Path:
-    """A private copy of the good index."""
-    return copy_index(good_index, tmp_path / "index")
 
 
 def error_lines(stderr: str) -> list[str]:

@@ -19,7 +19,6 @@ from tests.fixtures.indexes import (
     GAS_QUESTION,
     assert_gas_answer,
     cli_env,
-    copy_index,
     current_version,
     make_service,
     run_cli,
@@ -27,20 +26,6 @@ from tests.fixtures.indexes import (
     version_dirs,
 )
 from vectorstore.errors import IndexCorruptError, SourceError
-
-
-@pytest.fixture(scope="module")
-def good_index(tmp_path_factory: pytest.TempPathFactory, embeddings: Any) -> Path:
-    """One good index per module; every test works on its own copy."""
-    root = tmp_path_factory.mktemp("good-index")
-    build_index(SOURCE, root, embeddings, None, progress=False)
-    return root
-
-
-@pytest.fixture
-def index_dir(good_index: Path, tmp_path: Path) -> Path:
-    """A private copy of the good index."""
-    return copy_index(good_index, tmp_path / "index")
 
 
 @pytest.mark.parametrize("damage", all_damages(), ids=lambda d: d.name)
