@@ -12,11 +12,6 @@ from ingest.chunks import parse_chunk_id
 from vectorstore.fusion import reciprocal_rank_fusion
 
 
-class _Hit(Protocol):
-    id: str
-    score: float
-
-
 class DenseIndex(Protocol):
     def search_by_vector(
         self, vector: list[float], k: int, where: dict[str, Any] | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from assistant.compose import (
@@ -21,9 +21,9 @@ from assistant.compose import (
 from assistant.expand import expansions, load_glossary
 from assistant.markers import int_to_cn
 from assistant.models import Answer, Citation
-from assistant.retrieval import HybridRetriever, RetrievalResult, Retrieved
+from assistant.retrieval import RetrievalResult, Retrieved
 from assistant.scope import content_bigrams, coverage
-from ingest.chunks import english_namer, meta_texts
+from ingest.chunks import meta_texts
 from ingest.records import NoticeItem, PolicyDocument, Task
 from ingest.units import UnitDirectory
 from prompts import format_phrase
@@ -32,9 +32,6 @@ from prompts import format_phrase
 OTHER_PLACES = re.compile(
     r"(渝中|沙坪坝|江北|南岸|渝北|巴南|北碚|大渡口|长寿|江津|合川|永川|南川|綦江|大足|璧山|铜梁|潼南|荣昌|开州|梁平|武隆|"
     r"万州|涪陵|黔江|两江新区|北京|上海|天津|广州|深圳|成都|杭州|武汉|西安|南京)"
-)
-MONEY_RE = re.compile(
-    r"(多少钱|多少元|金额|补贴标准|补贴多少|奖励多少|费用多少|收费标准|how much money|subsid)", re.I
 )
 CJK_RE = re.compile(r"[\u4e00-\u9fff]{2,}")
 TIME_CUE = re.compile(
@@ -48,14 +45,6 @@ DOCUMENT_WORDS = re.compile(
 PART_LIST_CUE = re.compile(r"(哪几条|哪些条|哪几项|包括哪|包含哪|有哪些措施|which items|what items)", re.I)
 AMOUNT_RE = re.compile(r"\d[\d.]*\s*(?:万|亿)?元")
 UNIT_LIKE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:局|委|办|院|中心|公司|集团|部)")
-
-
-@dataclass
-class Focus:
-    """What a question is about after routing: the records to answer from, in order."""
-
-    tasks: list[Task] = field(default_factory=list)
-    retrieval: RetrievalResult | None = None
 
 
 @dataclass
@@ -121,7 +110,7 @@ def answer_task_numbers(doc: PolicyDocument, numbers: list[int], lang: str, engl
         if task is None:
             parts.append((format_phrase("unknown_task", lang, n=no, total=len(doc.tasks)), None))
         else:
-            parts.append(compose_task_card(task, lang, english_namer(english)))
+            parts.append(compose_task_card(task, lang, english.english_for_entry))
     return _numbered_answer(parts, lang, "task_lookup")
 
 
@@ -135,7 +124,7 @@ def answer_item_numbers(
         if item is None:
             parts.append((format_phrase("unknown_item", lang, n=index, total=len(doc.items)), None))
         else:
-            parts.append(compose_item(item, question, lang, english_namer(units), full=True))
+            parts.append(compose_item(item, question, lang, units.english_for_entry, full=True))
     return _numbered_answer(parts, lang, "item_lookup")
 
 
@@ -164,7 +153,7 @@ def tasks_for_unit(doc: PolicyDocument, units: UnitDirectory, unit: str, role: s
 def answer_unit_list(doc: PolicyDocument, units: UnitDirectory, unit: str, role: str, lang: str) -> Answer:
     """The complete list of a unit's tasks, straight from the table."""
     tasks = tasks_for_unit(doc, units, unit, role)
-    text, cites = compose_unit_list(unit, tasks, role, lang, english_namer(units))
+    text, cites = compose_unit_list(unit, tasks, role, lang, units.english_for_entry)
     intent = "list_lead" if role == "lead" else "list_coop"
     return Answer(answer=text, citations=cites, refused=False, language=as_language(lang), intent=intent)
 
@@ -208,6 +197,22 @@ META_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+# The placeholder each meta_<fact> phrase fills with the fact's value.
+META_FIELD = {
+    "title": "title",
+    "date": "date",
+    "issuers": "issuers",
+    "target_year": "year",
+    "implements": "implements",
+    "based_on": "documents",
+    "goals": "goals",
+    "guiding": "text",
+    "task_count": "n",
+    "annex": "title",
+    "recipients": "title",
+}
+
+
 def answer_meta(doc: PolicyDocument, question: str, lang: str) -> Answer | None:
     """Facts about the notice itself (date, issuers, goals...), or None when no fact matches."""
     low = question.lower()
@@ -216,23 +221,7 @@ def answer_meta(doc: PolicyDocument, question: str, lang: str) -> Answer | None:
         if any(k in low for k in keywords):
             ref, value = facts[fact]
             mk = marker("meta", ref, lang)
-            key = {
-                "based_on": "meta_based_on",
-                "task_count": "meta_task_count",
-                "guiding": "meta_guiding",
-            }.get(fact, f"meta_{fact}")
-            fields = {
-                "date": value,
-                "issuers": value,
-                "year": value,
-                "implements": value,
-                "documents": value,
-                "goals": value,
-                "text": value,
-                "n": value,
-                "title": value,
-            }
-            text = format_phrase(key, lang, marker=mk, **fields)
+            text = format_phrase(f"meta_{fact}", lang, marker=mk, **{META_FIELD[fact]: value})
             title = meta_texts(doc)[ref - 1][0]
             return Answer(
                 answer=text,
@@ -349,9 +338,9 @@ def compose_from_hits(
     parts, cites = [], []
     for hit in hits:
         if hit.type == "task" and (task := doc.task(hit.ref)):
-            text, cite = compose_task(task, question, intent, lang, english_namer(units), wants_coop)
+            text, cite = compose_task(task, question, intent, lang, units.english_for_entry, wants_coop)
         elif hit.type == "item" and (item := doc.item(hit.ref)):
-            text, cite = compose_item(item, question, lang, english_namer(units), full=False)
+            text, cite = compose_item(item, question, lang, units.english_for_entry, full=False)
         elif hit.type == "meta" and 1 <= hit.ref <= len(meta_texts(doc)):
             title, body = meta_texts(doc)[hit.ref - 1][0], meta_quote(doc, hit.ref)
             text = format_phrase("search_line", lang, quote=body, marker=marker("meta", hit.ref, lang))
@@ -362,8 +351,3 @@ def compose_from_hits(
         parts.append(text)
         cites.append(cite)
     return "\n\n".join(parts), cites
-
-
-def retrieve(retriever: HybridRetriever, query: str, k: int) -> RetrievalResult:
-    """Hybrid retrieval (kept here so routing owns the query it searches with)."""
-    return retriever.retrieve(query, k)

@@ -18,6 +18,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
 
 from assistant import router
+from assistant.compose import item_citation, task_citation
 from assistant.config import Settings
 from assistant.expand import expand_query, expansions
 from assistant.intent import (
@@ -28,6 +29,7 @@ from assistant.intent import (
     resolve_followup,
     validate_question,
 )
+from assistant.llm import generate_answer, make_chat_model, sources_for_prompt
 from assistant.loader import IndexHolder, LoadedIndex
 from assistant.models import Answer, Citation
 from assistant.scope import content_bigrams, coverage
@@ -230,7 +232,7 @@ class PolicyQAService:
     def _answer_by_retrieval(
         self, index: LoadedIndex, analysis: QuestionAnalysis, query: str, history: list[dict[str, str]]
     ) -> Answer:
-        result = router.retrieve(index.retriever, expand_query(query), max(self.top_k, 10))
+        result = index.retriever.retrieve(expand_query(query), max(self.top_k, 10))
         lang, intent = analysis.language, analysis.intent
         texts = [router.record_text(index.document, h) for h in result.hits[:3]]
         if router.is_out_of_scope(analysis.question, lang, result, texts, self.policy):
@@ -240,14 +242,10 @@ class PolicyQAService:
         if intent == "numeric":
             result.hits = router.prefer_time_numbers(index.document, query, result.hits)
         hits = router.pick_records(result, self.policy)
-        text, cites = router.compose_from_hits(
-            index.document, hits, analysis.question, intent, lang, self.units, analysis.wants_coop
-        )
+        answer = self._compose(index, analysis, hits)
         if intent == "numeric" and router.asks_time_but_none_stated(index.document, analysis.question, hits):
-            text = f"{format_phrase('no_time_stated', lang)}\n{text}"
-        answer = Answer(
-            answer=text, citations=cites, language=lang, intent=intent, timings=dict(result.timings)
-        )
+            answer.answer = f"{format_phrase('no_time_stated', lang)}\n{answer.answer}"
+        answer.timings = dict(result.timings)
         if self.chat_model is not None:
             answer = self._generate(index, analysis, result, answer, history)
         return answer
@@ -261,8 +259,6 @@ class PolicyQAService:
         history: list[dict[str, str]],
     ) -> Answer:
         """Optional LLM mode; falls back to the grounded answer on any LLM failure."""
-        from assistant.llm import generate_answer, sources_for_prompt
-
         sources = sources_for_prompt(index.document, result.hits[: self.top_k], analysis.language)
         try:
             generated = generate_answer(
@@ -305,8 +301,6 @@ def _row_text(task: Task) -> str:
 
 def _citations_for(doc: PolicyDocument, cited: list[Any], grounded: Answer) -> list[Citation]:
     """Citation cards for the (already validated) sources an LLM answer cites."""
-    from assistant.compose import item_citation, task_citation
-
     cards = []
     for ref in cited:
         if ref.type == "task" and (task := doc.task(ref.id)):
@@ -322,8 +316,6 @@ def build_service(settings: Settings, embeddings: Embeddings | None = None) -> P
     holder = IndexHolder(settings.index_dir, emb, settings.chroma_url)
     chat_model = None
     if settings.llm_base_url and settings.llm_model:
-        from assistant.llm import make_chat_model
-
         chat_model = make_chat_model(
             settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
 
 from pydantic import BaseModel, Field
 
@@ -22,23 +21,6 @@ class Chunk(BaseModel):
     text: str = Field(description="What the dense model embeds: compact, the record's own words")
     lexical_text: str = Field(description="What BM25 indexes: labelled columns plus English unit names")
     metadata: dict[str, str | int | bool]
-
-
-class _Directory(Protocol):
-    def english(self, name_or_alias: str) -> str: ...
-    def units_in_cell_entry(self, entry: str) -> list[str]: ...
-
-
-def english_namer(directory: _Directory) -> EnglishName:
-    """English name of a cell entry; entries like `X等区级相关部门` are named by the units they mention."""
-
-    def name(entry: str) -> str:
-        try:
-            return directory.english(entry)
-        except KeyError:
-            return "; ".join(directory.english(u) for u in directory.units_in_cell_entry(entry)) or entry
-
-    return name
 
 
 def chunk_id(kind: str, ref: int) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import time
@@ -13,7 +12,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
 from tqdm import tqdm
 
-from ingest.chunks import CHUNK_SCHEMA_VERSION, Chunk, build_chunks, english_namer
+from ingest.chunks import CHUNK_SCHEMA_VERSION, Chunk, build_chunks
 from ingest.parser import load_document
 from ingest.records import PolicyDocument
 from ingest.units import load_unit_directory
@@ -66,7 +65,7 @@ def build_index(
     started = time.perf_counter()
     doc = load_document(source)
     directory = load_unit_directory()
-    chunks = build_chunks(doc, english=english_namer(directory))
+    chunks = build_chunks(doc, english=directory.english_for_entry)
     if rebuild:
         _wipe(index_dir, chroma_url, prefix)
     manager = IndexManager(index_dir)
@@ -186,9 +185,3 @@ def _wipe(index_dir: Path, chroma_url: str | None, prefix: str) -> None:
             shutil.rmtree(index_dir)
         except OSError as exc:
             raise PolicyQAError(f"cannot remove index dir {index_dir} for --rebuild: {exc}") from exc
-
-
-def read_manifest(version_path: Path) -> dict[str, object]:
-    """The manifest of an index version."""
-    data: dict[str, object] = json.loads((version_path / "manifest.json").read_text(encoding="utf-8"))
-    return data

@@ -67,8 +67,3 @@ def split_units(cell: str) -> list[str]:
 def strip_trailing_deng(unit: str) -> str:
     """`区商务委等` -> `区商务委` (the notice lists end with 等, meaning 'and others')."""
     return unit[:-1] if unit.endswith("等") and len(unit) > 2 else unit
-
-
-def squash_ws(text: str) -> str:
-    """Collapse all whitespace runs (for comparisons that ignore layout)."""
-    return _WS.sub("", text)

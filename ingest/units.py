@@ -122,6 +122,13 @@ class UnitDirectory(BaseModel):
             raise KeyError(f"unknown unit: {name_or_alias!r}")
         return unit.english
 
+    def english_for_entry(self, entry: str) -> str:
+        """English name of a table cell entry; `X等区级相关部门` is named by the units it mentions."""
+        unit = self.unit(entry)
+        if unit is not None:
+            return unit.english
+        return "; ".join(self.english(u) for u in self.units_in_cell_entry(entry)) or entry
+
     def is_collective(self, name_or_alias: str) -> bool:
         """True when the name denotes a collective entry (kind 'group'); False for single bodies or unknowns."""
         unit = self.unit(name_or_alias)

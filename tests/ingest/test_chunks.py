@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.config import REPO_ROOT
-from ingest.chunks import build_chunks, english_namer, parse_chunk_id
+from ingest.chunks import build_chunks, parse_chunk_id
 from ingest.parser import load_document
 from ingest.units import load_unit_directory
 
@@ -22,7 +22,7 @@ def test_one_chunk_per_row_and_item_plus_meta() -> None:
 
 def test_task_chunk_carries_number_section_columns_and_units() -> None:
     chunk = next(
-        c for c in build_chunks(DOC, english=english_namer(load_unit_directory())) if c.id == "task-34"
+        c for c in build_chunks(DOC, english=load_unit_directory().english_for_entry) if c.id == "task-34"
     )
     for part in (
         "任务34",
