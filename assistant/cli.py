@@ -15,7 +15,8 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from assistant.config import Settings, get_settings
+from assistant.config import REPO_ROOT, Settings, get_settings
+from assistant.distribution import find_clashes, install_kind, package_version
 from assistant.models import Answer
 from vectorstore.errors import PolicyQAError
 
@@ -160,16 +161,39 @@ def cmd_items(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    """Report where everything lives and whether the index is ready; exit 1 if anything is not usable."""
+    from assistant.doctor import diagnose, format_findings
+
+    findings = diagnose(settings)
+    print(format_findings(findings))
+    return 0 if all(f.ok for f in findings) else 1
+
+
+def version_line() -> str:
+    """`policyqa 0.1.0 from <dir> (installed package, Python 3.11.7)`, like `pip --version`."""
+    return (
+        f"policyqa {package_version()} from {REPO_ROOT} ({install_kind()}, Python {sys.version.split()[0]})"
+    )
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     """The argument parser and the handler of each subcommand (plugins included)."""
-    parser = argparse.ArgumentParser(prog="policyqa", description=__doc__.splitlines()[0])
+    # Raw: the --version line names a path and must not be wrapped at the terminal width.
+    parser = argparse.ArgumentParser(
+        prog="policyqa",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--version", action="version", version=version_line())
     sub = parser.add_subparsers(dest="command", required=True)
     handlers: dict[str, Handler] = {
         "ingest": cmd_ingest,
         "ask": cmd_ask,
         "tasks": cmd_tasks,
         "items": cmd_items,
+        "doctor": cmd_doctor,
     }
     p = sub.add_parser("ingest", help="parse, embed and index the source document")
     p.add_argument("--source", help="source text file (default: POLICYQA_SOURCE)")
@@ -185,6 +209,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p = sub.add_parser("items", help="print the notice items")
     p.add_argument("index", nargs="?", type=int)
     p.add_argument("--json", action="store_true")
+    sub.add_parser("doctor", help="where the source, index and cache live; embedder, store, index readiness")
     for ep in entry_points(group="policyqa.commands"):
         try:
             register = ep.load()
@@ -197,6 +222,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `policyqa` console script."""
+    clashes = find_clashes()  # before loading plugins: a foreign `web` would make them fail obscurely
+    if clashes:
+        print(f"policyqa: error: {clashes[0].describe()}", file=sys.stderr)
+        return 2
     parser, handlers = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

