@@ -1,0 +1,106 @@
+"""English words -> the document's own Chinese terms, from the CC-CEDICT-derived table in data/en_zh.tsv.
+
+An English question shares no characters with the document, so lexical retrieval and topic analysis see
+nothing in it. `doc_terms_for_english` adds the document's terms for its English words: terms matched by
+a 2-3 word phrase first ("business license" -> 营业执照, "real estate" -> 不动产), then those of single
+words. Within each group the words take turns (each word's best term, then each word's second, ...),
+so one word with many translations cannot crowd out the others under `limit`. The table is built offline by
+`python -m ingest.build_bilingual` (see that module and the data file's header for the CC BY-SA 4.0
+attribution); no segmenter runs here.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import importlib.resources
+import logging
+from dataclasses import dataclass
+
+from ingest.english import content_keys, normalise_word, phrase_key
+
+logger = logging.getLogger(__name__)
+
+_RESOURCE = "en_zh.tsv"
+_MAX_PHRASE = 3
+# A word missing from the table is retried without a derivational suffix (mediation -> mediat(e)),
+# then as the key sharing the longest prefix with it (registration -> register).
+_DERIVATIONAL = ("ation", "ition", "ment", "ness", "ance", "ence", "ion", "ity", "al", "er", "or")
+_MIN_PREFIX = 6
+_MIN_PREFIX_SHARE = 0.7
+
+
+@dataclass(frozen=True)
+class BilingualTable:
+    """Folded English key -> document terms, best fit first; plus the sorted single-word keys."""
+
+    entries: dict[str, tuple[str, ...]]
+    sorted_keys: tuple[str, ...]
+
+
+@functools.cache
+def load_bilingual() -> BilingualTable:
+    """The bundled English -> document terms table, loaded once per process."""
+    text = importlib.resources.files("assistant").joinpath("data", _RESOURCE).read_text(encoding="utf-8")
+    entries: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        key, _, cell = line.partition("\t")
+        entries[key] = tuple(term for term in cell.split(",") if term)
+    logger.debug("loaded %d English keys from %s", len(entries), _RESOURCE)
+    return BilingualTable(entries, tuple(sorted(k for k in entries if " " not in k)))
+
+
+def doc_terms_for_english(text: str, limit: int = 12) -> list[str]:
+    """Document terms for the English words of `text`: phrase matches first, then single words."""
+    table = load_bilingual()
+    keys = [_known_key(table, key) for key in content_keys(text)]
+    phrase_lists: list[tuple[str, ...]] = []
+    for size in range(_MAX_PHRASE, 1, -1):
+        for start in range(len(keys) - size + 1):
+            window = keys[start : start + size]
+            if len(set(window)) == size:
+                phrase_lists.append(table.entries.get(phrase_key(window), ()))
+    word_lists = [table.entries.get(key, ()) for key in keys]
+    found: list[str] = []
+    for lists in (phrase_lists, word_lists):
+        for term in _take_turns(lists):
+            if term not in found:
+                found.append(term)
+    return found[:limit]
+
+
+def _known_key(table: BilingualTable, key: str) -> str:
+    """The key itself if the table has it, else its closest derivational relative in the table."""
+    if key in table.entries:
+        return key
+    for suffix in _DERIVATIONAL:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 4:
+            stem = key[: -len(suffix)]
+            # registration -> registr(er): an -ation that swallowed an -er
+            for candidate in (normalise_word(stem), normalise_word(stem + "e"), stem, stem[:-1] + "er"):
+                if candidate in table.entries:
+                    return candidate
+    return _longest_prefix_key(table.sorted_keys, key) or key
+
+
+def _longest_prefix_key(keys: tuple[str, ...], word: str) -> str | None:
+    """The table key sharing the longest (long enough) prefix with word, or None."""
+    at = bisect.bisect_left(keys, word)
+    best, best_len = None, 0
+    for neighbour in keys[max(0, at - 1) : at + 1]:
+        shared = 0
+        while shared < min(len(word), len(neighbour)) and word[shared] == neighbour[shared]:
+            shared += 1
+        if shared > best_len:
+            best, best_len = neighbour, shared
+    if best is None or best_len < _MIN_PREFIX or best_len < _MIN_PREFIX_SHARE * min(len(word), len(best)):
+        return None
+    return best
+
+
+def _take_turns(lists: list[tuple[str, ...]]) -> list[str]:
+    """Each list's first item, then each list's second, ... (round robin)."""
+    depth = max((len(terms) for terms in lists), default=0)
+    return [terms[i] for i in range(depth) for terms in lists if i < len(terms)]

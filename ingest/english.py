@@ -1,0 +1,93 @@
+"""English word normalisation shared by the bilingual build step and the runtime lookup.
+
+Both sides must fold a word the same way, so ``customs``/``custom``, ``licences``/``licence`` and
+``cleared``/``clearing``/``clear`` meet on one key. The folding is a deliberately small stemmer (plural
+-s/-es/-ies, -ing/-ed with an undoubled consonant, a final silent e), not a lemmatiser: keys need not be
+real words, only stable. Stop words are general English function words plus the filler CC-CEDICT glosses
+use (sb, sth, etc); question words are what an English question asks with, not what it asks about.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_VOWELS = set("aeiouy")
+_UNDOUBLE_KEEP = {"ll", "ss", "zz", "ff"}
+
+STOP_WORDS = frozenset(
+    """
+    a an the to of in on at by for from with without into onto over under up down out off about as
+    and or nor but if then than so such that this these those there here it its itself
+    be is are was were been being am do does did done doing have has had having
+    can could may might must shall should will would not no yes
+    i me my we our you your he him his she her they them their one ones oneself
+    some any all each every other another more most much many few less very too also just only still
+    sb sth sb's sth's etc e.g ie i.e esp usu lit fig abbr cl variant old see used
+    please tell know give show let get got
+    """.split()
+)
+
+QUESTION_WORDS = frozenset(
+    """
+    what which who whom whose when where why how whether
+    """.split()
+)
+
+
+def normalise_word(word: str) -> str:
+    """Fold an English word to its key: lower case, plural and -ing/-ed endings and a final e removed."""
+    word = word.lower().strip("'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) <= 3:
+        return word
+    word = _strip_plural(word)
+    word = _strip_verb_ending(word)
+    if len(word) > 3 and word.endswith("e") and not word.endswith("ee"):
+        word = word[:-1]
+    return word
+
+
+def _strip_plural(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")) or (
+        word.endswith("ses") and len(word) > 4 and not word.endswith("uses")
+    ):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
+        return word[:-1]
+    return word
+
+
+def _strip_verb_ending(word: str) -> str:
+    for ending, min_stem in (("ing", 3), ("ed", 3)):
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= min_stem and _VOWELS & set(stem):
+            if stem.endswith("i") and ending == "ed":
+                return stem[:-1] + "y"
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[-2:] not in _UNDOUBLE_KEEP:
+                return stem[:-1]
+            return stem
+    return word
+
+
+def english_words(text: str) -> list[str]:
+    """The lower-cased English words of a text, in order (apostrophes kept inside a word)."""
+    return _WORD.findall(text.lower())
+
+
+def content_keys(text: str) -> list[str]:
+    """Normalised keys of the words of a text that carry meaning (stop and question words dropped)."""
+    keys: list[str] = []
+    for word in english_words(text):
+        if word in STOP_WORDS or word in QUESTION_WORDS or len(word) < 2:
+            continue
+        keys.append(normalise_word(word))
+    return keys
+
+
+def phrase_key(keys: list[str] | tuple[str, ...]) -> str:
+    """An order-free key for a 2-3 word phrase (``gas use`` and ``use gas`` meet)."""
+    return " ".join(sorted(set(keys)))

@@ -1,0 +1,179 @@
+"""The English -> document-vocabulary bridge: committed table, runtime lookup and the build step.
+
+Examples are general business vocabulary, chosen without looking at any evaluation question.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+
+import pytest
+
+from assistant.bilingual import doc_terms_for_english, load_bilingual
+from assistant.config import REPO_ROOT
+from ingest.build_bilingual import Sense, build_table, clean_gloss, document_text
+from ingest.english import normalise_word
+
+SOURCE = REPO_ROOT / "data" / "jiulongpo-business-environment-2021.txt"
+
+GENERAL_WORDS = """
+gas water electricity power supply tax refund invoice bankruptcy court lawsuit litigation mediation
+arbitration property registration register construction permit approval fire safety customs clearance
+export import foreign investment investor talent employment social security insurance credit repair
+procurement bidding tender loan finance financing bank guarantee intellectual property patent trademark
+cross-border commerce logistics port transport environment assessment inspection supervision market
+enterprise company license certificate service online platform government fee cost time day
+efficiency innovation technology education hospital housing land planning contract dispute labour
+""".split()
+
+
+@pytest.fixture(scope="module")
+def document() -> str:
+    return document_text(SOURCE)
+
+
+def test_every_term_in_the_table_occurs_in_the_document(document: str) -> None:
+    table = load_bilingual()
+    missing = {term for terms in table.entries.values() for term in terms if term not in document}
+    assert len(table.entries) > 1000
+    assert not missing
+
+
+@pytest.mark.parametrize("word", GENERAL_WORDS)
+def test_general_words_return_only_document_terms(document: str, word: str) -> None:
+    terms = doc_terms_for_english(word)
+    assert all(term in document for term in terms)
+    assert len(terms) == len(set(terms))
+
+
+@pytest.mark.parametrize(
+    ("english", "expected"),
+    [
+        ("bankruptcy", "破产"),
+        ("invoice", "发票"),
+        ("patent", "专利"),
+        ("trademark", "商标"),
+        ("logistics", "物流"),
+        ("lawsuit", "诉讼"),
+        ("loan", "贷款"),
+        ("guarantee", "担保"),
+        ("export", "出口"),
+        ("talent", "人才"),
+        ("tax refund", "退税"),
+        ("water supply", "供水"),
+        ("foreign investment", "外资"),
+        ("court", "法院"),
+    ],
+)
+def test_general_vocabulary_finds_the_document_term_first(english: str, expected: str) -> None:
+    assert doc_terms_for_english(english)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "term", "word"),
+    [
+        ("business license", "营业执照", "business"),
+        ("real estate", "不动产", "real"),
+        ("intellectual property", "知识产权", "property"),
+    ],
+)
+def test_a_phrase_term_comes_before_its_words_terms(phrase: str, term: str, word: str) -> None:
+    terms = doc_terms_for_english(f"Where do I get the {phrase}?")
+    assert terms[0] == term
+    assert term not in doc_terms_for_english(word)[:1]
+
+
+@pytest.mark.parametrize(
+    ("inflected", "base"),
+    [("exports", "export"), ("exporting", "export"), ("invoices", "invoice"), ("taxes", "tax")],
+)
+def test_inflected_words_find_the_same_terms(inflected: str, base: str) -> None:
+    assert doc_terms_for_english(inflected) == doc_terms_for_english(base) != []
+
+
+@pytest.mark.parametrize(("derived", "term"), [("mediation", "调解"), ("procurement", "采购")])
+def test_derived_nouns_fall_back_to_their_verb(derived: str, term: str) -> None:
+    assert term in doc_terms_for_english(derived)[:2]
+
+
+@pytest.mark.parametrize(
+    "text", ["", "what is the", "Which of them, and how, and when?", "to for with by", "123"]
+)
+def test_stop_and_question_words_give_nothing(text: str) -> None:
+    assert doc_terms_for_english(text) == []
+
+
+def test_question_words_add_nothing_to_a_topic() -> None:
+    assert doc_terms_for_english("Which is the patent? Who, when, where, why?") == doc_terms_for_english(
+        "patent"
+    )
+
+
+def test_limit_caps_and_keeps_each_word_represented() -> None:
+    terms = doc_terms_for_english("invoice bankruptcy patent trademark logistics", limit=5)
+    assert terms == ["发票", "破产", "专利", "商标", "物流"]
+    assert len(doc_terms_for_english("water gas electricity tax land housing", limit=3)) == 3
+
+
+def test_table_is_loaded_once_and_carries_the_cc_by_sa_attribution() -> None:
+    assert load_bilingual() is load_bilingual()
+    header = importlib.resources.files("assistant").joinpath("data", "en_zh.tsv").read_text(encoding="utf-8")
+    assert "CC-CEDICT" in header[:2000] and "CC BY-SA 4.0" in header[:2000]
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [
+        ("Connections", "connection"),
+        ("cleared", "clear"),
+        ("clearing", "clear"),
+        ("policies", "policy"),
+        ("boxes", "box"),
+        ("running", "run"),
+        ("licensed", normalise_word("license")),
+        ("business", "business"),
+        ("gas", "gas"),
+    ],
+)
+def test_normalise_word(word: str, key: str) -> None:
+    assert normalise_word(word) == key
+
+
+@pytest.mark.parametrize(
+    ("gloss", "words"),
+    [
+        ("to clear customs", ("clear", "custom")),
+        ("fuel gas (coal gas, natural gas, methane etc)", ("fuel", "gas")),
+        ("CL:個|个[ge4]", ()),
+        ("variant of 发票[fa1 piao4]", ()),
+        ("to take sb to court", ("tak", "court")),
+    ],
+)
+def test_clean_gloss(gloss: str, words: tuple[str, ...]) -> None:
+    assert clean_gloss(gloss)[0] == words
+
+
+def _senses(*glosses: str) -> list[Sense]:
+    cleaned = [clean_gloss(g) for g in glosses]
+    return [Sense(words, rank, length) for rank, (words, length) in enumerate(cleaned)]
+
+
+def test_build_table_composes_missing_words_and_skips_unit_names(tmp_path: Path) -> None:
+    cedict = {
+        "用": _senses("to use"),
+        "气": _senses("gas", "air"),
+        "燃气": _senses("fuel gas"),
+        "营业": _senses("to do business"),
+        "执照": _senses("license", "permit"),
+        "时间": _senses("time"),
+        "税务": _senses("taxation services"),
+        "局": _senses("office", "bureau"),
+    }
+    text = "压减用气接入时间，燃气报装。办理营业执照。区税务局负责。"
+    table = build_table(text, cedict, unit_names=["区税务局"])
+    assert table["gas"][0].term == "燃气"  # its own gloss beats a composed one
+    assert "用气" in [e.term for e in table["gas"]]
+    assert [e.term for e in table["business licens"]] == ["营业执照"]
+    assert table["tim"][0].term == "时间"
+    assert not any(e.term == "区税务局" for entries in table.values() for e in entries)
