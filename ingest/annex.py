@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.records import Task
+from ingest.records import AnnexSection, Task, derive_annex_sections, split_heading
 from ingest.textutil import join_wrapped, split_units
 from vectorstore.errors import SourceError
 
@@ -21,6 +21,7 @@ SECTION_RE = re.compile(r"^[一二三四五六七八九十]、\S+环境$")
 HEADER_WORDS = ("序号", "市级工作任务", "区级贯彻措施")
 TEXT_END = ("。", "！", "？", "；")
 EXPECTED_ROWS = 176
+_NUMERALS = "一二三四五六七八九十"
 _RUN_TOGETHER = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
@@ -63,6 +64,21 @@ def parse_annex(lines: list[str], start: int, expected_rows: int = EXPECTED_ROWS
             row=last.no + 1,
         )
     return [_assemble(row) for row in rows]
+
+
+def annex_sections(tasks: list[Task]) -> list[AnnexSection]:
+    """The annex headings 一、… with the row ranges under them; raise SourceError if they are out of order."""
+    sections = derive_annex_sections(tasks)
+    for section in sections:
+        numeral = split_heading(section.heading)[0]
+        if not section.heading or numeral != _NUMERALS[section.index - 1 : section.index]:
+            where = f"heading {section.heading!r}" if section.heading else "no section heading"
+            raise SourceError(
+                f"annex rows {section.first_task}-{section.last_task} sit under {where}; "
+                f"expected heading {_NUMERALS[section.index - 1 : section.index] or section.index}、",
+                row=section.first_task,
+            )
+    return sections
 
 
 def _last_text_line(lines: list[str]) -> int:

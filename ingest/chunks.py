@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from ingest.records import NoticeItem, PolicyDocument, Task
 
-CHUNK_SCHEMA_VERSION = 3
+CHUNK_SCHEMA_VERSION = 4  # 4: the stored document gained parts, annex sections, cover and closing
 EnglishName = Callable[[str], str]
 
 

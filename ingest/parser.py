@@ -6,8 +6,8 @@ import hashlib
 import re
 from pathlib import Path
 
-from ingest.annex import EXPECTED_ROWS, find_annex_start, parse_annex
-from ingest.notice import parse_notice
+from ingest.annex import EXPECTED_ROWS, annex_sections, find_annex_start, parse_annex
+from ingest.notice import scan_notice
 from ingest.records import PolicyDocument
 from ingest.textutil import join_wrapped, read_source
 from vectorstore.errors import SourceError
@@ -25,15 +25,17 @@ def parse_document(text: str, sha256: str | None = None) -> PolicyDocument:
         raise SourceError("source text is empty")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     annex_at = find_annex_start(lines)
-    meta, items = parse_notice(lines[:annex_at])
+    notice = scan_notice(lines[:annex_at])
     tasks = parse_annex(lines, annex_at, EXPECTED_ROWS)
     annex_title = _annex_title(lines[:annex_at])
     digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     return PolicyDocument(
-        meta=meta.model_copy(update={"annex_title": annex_title}),
-        items=items,
+        meta=notice.meta.model_copy(update={"annex_title": annex_title}),
+        items=notice.items,
         tasks=tasks,
         source_sha256=digest,
+        parts=notice.parts,
+        annex_sections=annex_sections(tasks),
     )
 
 
