@@ -72,7 +72,25 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     rate_limit_per_minute: int = Field(default=0, ge=0, description="Requests per client per minute; 0 = off")
 
-    @field_validator("chroma_url", "llm_base_url", "llm_model", "llm_api_key", "api_key", mode="before")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the sessions/feedback database; None = SQLite beside the index",
+    )
+    session_ttl_seconds: int = Field(
+        default=3600, ge=1, description="A session expires this long after its last use"
+    )
+    session_max_bytes: int = Field(
+        default=64_000, ge=1024, description="Byte budget of one session's history"
+    )
+    session_max_turns: int = Field(default=10, ge=1)
+    retention_days: int = Field(
+        default=90, ge=1, description="Questions and feedback older than this are deleted"
+    )
+    log_client_ids: bool = Field(default=False, description="Log an API-key fingerprint with each question")
+
+    @field_validator(
+        "chroma_url", "llm_base_url", "llm_model", "llm_api_key", "api_key", "database_url", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

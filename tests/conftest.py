@@ -20,7 +20,15 @@ SHARED_CACHE = REPO_ROOT / ".cache"
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """Point every POLICYQA_* location at tmp_path so no test touches a developer's index."""
-    for key in ("CHROMA_URL", "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "API_KEY", "EMBEDDING_MODEL"):
+    for key in (
+        "CHROMA_URL",
+        "LLM_BASE_URL",
+        "LLM_MODEL",
+        "LLM_API_KEY",
+        "API_KEY",
+        "EMBEDDING_MODEL",
+        "DATABASE_URL",
+    ):
         monkeypatch.delenv(f"POLICYQA_{key}", raising=False)
     monkeypatch.setenv("POLICYQA_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("POLICYQA_CACHE_DIR", str(SHARED_CACHE))

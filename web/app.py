@@ -16,7 +16,8 @@ from assistant.service import PolicyQAService, build_service
 from web.deps import AppState, ServiceFactory, ServiceHolder, enforce_rate_limit, require_api_key
 from web.errors import install_error_handlers
 from web.limits import BodyLimitMiddleware
-from web.routes import health, openai_compat, policy
+from web.routes import feedback, health, openai_compat, policy
+from web.sessions import StoreHolder
 from web.ui import CSS, build_ui
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(holder.start)
+        await anyio.to_thread.run_sync(state.store.start)
         yield
+        state.store.close()
 
     app = FastAPI(
         title="policyqa",
@@ -48,7 +51,8 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
     )
-    app.state.policyqa = AppState(settings, holder)
+    state = AppState(settings, holder)
+    app.state.policyqa = state
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
@@ -62,14 +66,15 @@ def create_app(
     app.include_router(health.router)
     app.include_router(policy.router, dependencies=guarded)
     app.include_router(openai_compat.router, dependencies=guarded)
+    app.include_router(feedback.router, dependencies=guarded)
     if mount_ui:
-        _mount_ui(app, holder, settings)
+        _mount_ui(app, holder, settings, state.store)
     return app
 
 
-def _mount_ui(app: FastAPI, holder: ServiceHolder, settings: Settings) -> None:
+def _mount_ui(app: FastAPI, holder: ServiceHolder, settings: Settings, store: StoreHolder) -> None:
     """Mount the Gradio UI at "/" (after the API routes, which therefore take precedence)."""
-    blocks = build_ui(holder.get, settings.max_question_chars)
+    blocks = build_ui(holder.get, settings, store)
     theme = gr.themes.Soft(font=["system-ui", "Noto Sans CJK SC", "sans-serif"], font_mono=["monospace"])
     gr.mount_gradio_app(
         app, blocks, path="/", theme=theme, css=CSS, footer_links=[], ssr_mode=False, show_error=False

@@ -15,7 +15,7 @@ from assistant.service import PolicyQAService, build_service
 from vectorstore.errors import PolicyQAError
 from web.errors import UNAVAILABLE, ServiceUnavailableError
 from web.limits import RateLimiter
-from web.sessions import SessionStore
+from web.sessions import StoreHolder
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class AppState:
     def __init__(self, settings: Settings, holder: ServiceHolder) -> None:
         self.settings = settings
         self.holder = holder
-        self.sessions = SessionStore()
+        self.store = StoreHolder(settings)
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
 
 
@@ -93,14 +93,14 @@ def get_service(state: StateDep) -> PolicyQAService:
     return state.holder.get()
 
 
-def get_sessions(state: StateDep) -> SessionStore:
-    """Return the conversation session store."""
-    return state.sessions
+def get_store(state: StateDep) -> StoreHolder:
+    """Return the holder of the sessions / feedback / question-log store."""
+    return state.store
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[PolicyQAService, Depends(get_service)]
-SessionsDep = Annotated[SessionStore, Depends(get_sessions)]
+StoreDep = Annotated[StoreHolder, Depends(get_store)]
 
 
 def enforce_rate_limit(request: Request, state: StateDep) -> None:

@@ -62,7 +62,7 @@ class AskRequest(BaseModel):
         min_length=1,
         max_length=128,
         pattern=r"^[A-Za-z0-9_.:-]+$",
-        description="Keep this conversation's history on the server under this id",
+        description="A session id issued by POST /v1/sessions: the server keeps the conversation's history",
     )
 
 
@@ -77,6 +77,7 @@ class AskResponse(BaseModel):
     timings: dict[str, float] = Field(description="milliseconds per stage")
     index_version: str = ""
     session_id: str | None = None
+    answer_id: str | None = Field(default=None, description="Rate this answer with POST /v1/feedback")
 
 
 class HealthOut(BaseModel):

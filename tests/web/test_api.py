@@ -27,12 +27,20 @@ def test_ask_cites_task_34_and_names_the_lead_unit(real_client: TestClient) -> N
     assert set(body) >= {"answer", "citations", "refused", "timings", "language", "intent"}
 
 
+def _new_session(client: TestClient, key: str | None = None) -> str:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    response = client.post("/v1/sessions", headers=headers)
+    assert response.status_code == 201
+    return str(response.json()["session_id"])
+
+
 def test_session_keeps_history_on_the_server(make_client: ClientFactory, fake: FakeService) -> None:
     client = make_client(fake)
-    first = client.post("/v1/ask", json={"question": GAS_QUESTION, "session_id": "s-1"})
-    second = client.post("/v1/ask", json={"question": "配合单位有哪些？", "session_id": "s-1"})
-    other = client.post("/v1/ask", json={"question": "另一个会话", "session_id": "s-2"})
-    assert first.json()["session_id"] == "s-1"
+    s1, s2 = _new_session(client), _new_session(client)
+    first = client.post("/v1/ask", json={"question": GAS_QUESTION, "session_id": s1})
+    second = client.post("/v1/ask", json={"question": "配合单位有哪些？", "session_id": s1})
+    other = client.post("/v1/ask", json={"question": "另一个会话", "session_id": s2})
+    assert first.json()["session_id"] == s1
     assert second.status_code == other.status_code == 200
     assert fake.calls[0][1] is None
     assert fake.calls[1][1] == [
@@ -40,12 +48,15 @@ def test_session_keeps_history_on_the_server(make_client: ClientFactory, fake: F
         {"role": "assistant", "content": first.json()["answer"]},
     ]
     assert fake.calls[2][1] is None
+    history = client.get(f"/v1/sessions/{s1}").json()["history"]
+    assert [m["content"] for m in history][::2] == [GAS_QUESTION, "配合单位有哪些？"]
 
 
 def test_session_history_is_capped_to_the_last_turns(make_client: ClientFactory, fake: FakeService) -> None:
     client = make_client(fake)
+    session = _new_session(client)
     for n in range(12):
-        client.post("/v1/ask", json={"question": f"问题{n}", "session_id": "long"})
+        client.post("/v1/ask", json={"question": f"问题{n}", "session_id": session})
     history = fake.calls[-1][1]
     assert history is not None and len(history) == 20
     assert history[0]["content"] == "问题1"
@@ -63,8 +74,9 @@ def test_explicit_history_is_passed_on(make_client: ClientFactory, fake: FakeSer
 
 
 def test_session_follow_up_with_the_real_service(real_client: TestClient) -> None:
-    real_client.post("/v1/ask", json={"question": GAS_QUESTION, "session_id": "follow"})
-    response = real_client.post("/v1/ask", json={"question": "配合单位有哪些？", "session_id": "follow"})
+    session = _new_session(real_client)
+    real_client.post("/v1/ask", json={"question": GAS_QUESTION, "session_id": session})
+    response = real_client.post("/v1/ask", json={"question": "配合单位有哪些？", "session_id": session})
     assert response.status_code == 200
     assert ("task", 34) in _cited(response.json())
 
@@ -144,6 +156,9 @@ def test_openapi_documents_every_endpoint_with_named_schemas(real_client: TestCl
         "/v1/tasks/{no}",
         "/v1/items/{index}",
         "/v1/units",
+        "/v1/sessions",
+        "/v1/sessions/{session_id}",
+        "/v1/feedback",
         "/v1/models",
         "/healthz",
         "/readyz",
@@ -158,6 +173,9 @@ def test_openapi_documents_every_endpoint_with_named_schemas(real_client: TestCl
         "ItemOut",
         "UnitOut",
         "ErrorResponse",
+        "SessionOut",
+        "FeedbackIn",
+        "FeedbackOut",
     } <= schemas
     assert {"ChatCompletionRequest", "ChatCompletionResponse"} <= schemas
     assert "503" in spec["paths"]["/v1/ask"]["post"]["responses"]

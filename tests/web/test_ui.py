@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
+import gradio as gr
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.config import Settings
 from assistant.models import Answer, Citation
 from ingest.records import PolicyDocument
 from tests.web.conftest import GAS_QUESTION, ClientFactory
@@ -14,6 +18,7 @@ from tests.web.fakes import FakeService
 from vectorstore.errors import IndexNotFoundError
 from web.labels import LANGS, load_labels
 from web.render import render_answer, render_citations, render_plain, render_task, task_rows
+from web.sessions import StoreHolder
 from web.ui import PolicyUI
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -77,49 +82,114 @@ def test_task_detail_and_rows(document: PolicyDocument) -> None:
     assert all(len(str(row[2])) <= 81 for row in rows)
 
 
+def _final(ui: PolicyUI, question: str, state: dict | None = None, lang: str = "zh") -> tuple:
+    """The last frame of a streamed answer: (chat, state, plain, ticket, question box, *chips)."""
+    return list(ui.chat.respond(question, state or {}, lang))[-1]  # type: ignore[arg-type]
+
+
+def _store(tmp_path: Path) -> StoreHolder:
+    return StoreHolder(Settings(database_url=f"sqlite:///{tmp_path / 'ui.sqlite3'}"))
+
+
+def test_chat_streams_lines_then_cards(real_ui: PolicyUI) -> None:
+    frames = list(real_ui.chat.respond(GAS_QUESTION, {}, "zh"))
+    texts = [frame[0][-1]["content"] for frame in frames]
+    partial, final = texts[:-1], texts[-1]
+    assert len(partial) >= 2
+    assert all("pq-cite" not in text for text in partial)
+    assert all(later.startswith(earlier) for earlier, later in zip(partial, partial[1:], strict=False))
+    assert "pq-cite pq-task-34" in final
+
+
 def test_chat_answers_with_citation_cards(real_ui: PolicyUI) -> None:
-    chat, history, display, plain, cleared = real_ui.respond(GAS_QUESTION, [], [], "zh")
+    chat, state, plain, ticket, cleared, *chips = _final(real_ui, GAS_QUESTION)
     assert cleared == ""
-    assert chat == display
     assert [m["role"] for m in chat] == ["user", "assistant"]
     assert chat[0]["content"] == GAS_QUESTION
     reply = chat[1]["content"]
     assert "区经济信息委" in reply
     assert "pq-cite pq-task-34" in reply
     assert "任务 34" in plain
-    assert history[0] == {"role": "user", "content": GAS_QUESTION}
+    assert state["history"][0] == {"role": "user", "content": GAS_QUESTION}
+
+
+def test_card_shows_the_full_row_with_the_quote_highlighted(real_ui: PolicyUI, service: Any) -> None:
+    chat, *_ = _final(real_ui, GAS_QUESTION)
+    reply = chat[1]["content"]
+    task = service.get_task(34)
+    card = reply[reply.index("pq-cite pq-task-34") :]
+    card = card[: card.index("</details>")]
+    assert "市级工作任务" in card and "区级贯彻措施" in card and task.section in card
+    marked = re.findall(r'<mark class="pq-quote">(.*?)</mark>', card)
+    assert marked
+    assert all(m.replace("<br>", "") in task.city_task + task.district_measure for m in marked)
+
+
+def test_ticket_text_names_unit_task_commitment_and_answer(real_ui: PolicyUI) -> None:
+    chat, state, plain, ticket, *_ = _final(real_ui, GAS_QUESTION)
+    assert ticket.startswith("【区经济信息委】任务34：")
+    answer_first_line = state["history"][1]["content"].splitlines()[0]
+    assert ticket.endswith(f"答复：{answer_first_line}")
+
+
+def test_suggestion_chips_come_from_the_cited_row(real_ui: PolicyUI) -> None:
+    *_, chip0, chip1, chip2, chip3 = _final(real_ui, GAS_QUESTION)
+    shown = [chip.value for chip in (chip0, chip1, chip2, chip3) if chip.visible]
+    assert "区经济信息委牵头哪些任务？" in shown
+    assert "第35项任务是什么？" in shown or "第33项任务是什么？" in shown
+
+
+def test_thumbs_down_and_comment_land_in_the_store(fake: FakeService, tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    ui = PolicyUI(lambda: fake, max_question_chars=2000, store=store)
+    chat, state, *_ = _final(ui, GAS_QUESTION)
+    like = gr.LikeData(None, {"index": 1, "value": chat[1]["content"], "liked": False})
+    feedback_id, row, status = ui.chat.rate(state, "zh", like)
+    assert feedback_id and row.visible is True and status == "感谢反馈，已记录。"
+    cleared, status = ui.chat.comment(feedback_id, "应该是任务35", "zh")
+    assert cleared == "" and status == "说明已记录。"
+    [record] = store.get().feedback()
+    assert (record.rating, record.comment, record.question) == ("down", "应该是任务35", GAS_QUESTION)
+    assert record.index_version == "fake-version"
 
 
 def test_chat_escapes_the_user_question(fake: FakeService) -> None:
     ui = PolicyUI(lambda: fake, max_question_chars=2000)
-    chat, *_ = ui.respond(EVIL, [], [], "zh")
+    chat, *_ = _final(ui, EVIL)
     assert "<script>" not in chat[0]["content"]
     assert "<script>" not in chat[1]["content"]
 
 
 def test_chat_reports_an_unavailable_service(document: PolicyDocument) -> None:
     ui = PolicyUI(lambda: FakeService(document, fail_with=IndexNotFoundError("run policyqa ingest")), 2000)
-    chat, history, _, plain, _ = ui.respond(GAS_QUESTION, [], [], "en")
+    chat, state, plain, *_ = _final(ui, GAS_QUESTION, lang="en")
     assert chat[1]["content"] == "The service is not available: run policyqa ingest"
-    assert history == [] and plain == ""
+    assert state["history"] == [] and plain == ""
 
 
 def test_chat_rejects_a_too_long_question(fake: FakeService) -> None:
-    chat, history, *_ = PolicyUI(lambda: fake, max_question_chars=5).respond(
-        "这是一个很长的问题", [], [], "zh"
-    )
+    chat, state, *_ = _final(PolicyUI(lambda: fake, max_question_chars=5), "这是一个很长的问题")
     assert chat[1]["content"].startswith("无法回答这个问题")
-    assert fake.calls == [] and history == []
+    assert fake.calls == [] and state["history"] == []
 
 
 def test_chat_passes_history_on(fake: FakeService) -> None:
     ui = PolicyUI(lambda: fake, max_question_chars=2000)
-    _, history, display, _, _ = ui.respond(GAS_QUESTION, [], [], "zh")
-    ui.respond("配合单位有哪些？", history, display, "zh")
+    _, state, *_ = _final(ui, GAS_QUESTION)
+    _final(ui, "配合单位有哪些？", state)
+    history = state["history"]
     assert fake.calls[1][1] == history
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert history[1]["content"].startswith(f"FAKE answer to {GAS_QUESTION}")
     assert "引用来源" not in history[1]["content"]
+
+
+def test_gap_report_tab_needs_the_api_key(fake: FakeService, tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    settings = Settings(api_key="secret")
+    ui = PolicyUI(lambda: fake, 2000, store=store, settings=settings)
+    assert ui.key_required()
+    assert "密钥不正确" in ui.gap_report("wrong", "zh")
 
 
 def test_hotline_unit_filter_covers_lead_and_cooperating_tasks(real_ui: PolicyUI) -> None:
@@ -156,6 +226,18 @@ def test_ui_is_mounted_at_root_behind_the_api(make_client: ClientFactory, fake: 
     assert page.headers["content-type"].startswith("text/html")
     config = client.get("/config").json()
     elem_ids = {c.get("props", {}).get("elem_id") for c in config["components"]}
-    assert {"pq-chatbot", "pq-question", "pq-unit", "pq-tasks", "pq-copy", "pq-lang"} <= elem_ids
+    assert {
+        "pq-chatbot",
+        "pq-question",
+        "pq-unit",
+        "pq-tasks",
+        "pq-copy",
+        "pq-lang",
+        "pq-stop",
+        "pq-ticket",
+        "pq-chip-0",
+        "pq-feedback-comment",
+        "pq-gaps-build",
+    } <= elem_ids
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/v1/tasks/34").json()["no"] == 34
