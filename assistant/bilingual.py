@@ -17,14 +17,14 @@ import importlib.resources
 import logging
 from dataclasses import dataclass
 
-from ingest.english import content_keys, normalise_word, phrase_key
+from ingest.english import content_words, exact_key, normalise_word, phrase_key
 
 logger = logging.getLogger(__name__)
 
 _RESOURCE = "en_zh.tsv"
 _MAX_PHRASE = 3
-# A word missing from the table is retried without a derivational suffix (mediation -> mediat(e)),
-# then as the key sharing the longest prefix with it (registration -> register).
+# A word's own terms are followed by those of its derivational relative (mediation -> mediat(e)); a word
+# the table lacks falls back to the key sharing the longest prefix with it (monopoly -> monopoliz(e)).
 _DERIVATIONAL = ("ation", "ition", "ment", "ness", "ance", "ence", "ion", "ity", "al", "er", "or")
 _MIN_PREFIX = 6
 _MIN_PREFIX_SHARE = 0.7
@@ -49,51 +49,78 @@ def load_bilingual() -> BilingualTable:
         key, _, cell = line.partition("\t")
         entries[key] = tuple(term for term in cell.split(",") if term)
     logger.debug("loaded %d English keys from %s", len(entries), _RESOURCE)
-    return BilingualTable(entries, tuple(sorted(k for k in entries if " " not in k)))
+    return BilingualTable(entries, tuple(sorted(k for k in entries if k.isalpha())))
 
 
 def doc_terms_for_english(text: str, limit: int = 12) -> list[str]:
     """Document terms for the English words of `text`: phrase matches first, then single words."""
     table = load_bilingual()
-    keys = [_known_key(table, key) for key in content_keys(text)]
+    words = _query_words(table, text)
+    related = [_related_keys(table, word) for word in words]
+    keys = [found[0] if found else normalise_word(word) for word, found in zip(words, related, strict=True)]
     phrase_lists: list[tuple[str, ...]] = []
     for size in range(_MAX_PHRASE, 1, -1):
         for start in range(len(keys) - size + 1):
             window = keys[start : start + size]
             if len(set(window)) == size:
                 phrase_lists.append(table.entries.get(phrase_key(window), ()))
-    word_lists = [table.entries.get(key, ()) for key in keys]
-    found: list[str] = []
+    word_lists = [
+        tuple(term for key in (exact_key(word), *found) for term in table.entries.get(key, ()))
+        for word, found in zip(words, related, strict=True)
+    ]
+    found_terms: list[str] = []
     for lists in (phrase_lists, word_lists):
         for term in _take_turns(lists):
-            if term not in found:
-                found.append(term)
-    return found[:limit]
+            if term not in found_terms:
+                found_terms.append(term)
+    return found_terms[:limit]
 
 
-def _known_key(table: BilingualTable, key: str) -> str:
-    """The key itself if the table has it, else its closest derivational relative in the table."""
-    if key in table.entries:
-        return key
+def _query_words(table: BilingualTable, text: str) -> list[str]:
+    """The content words of text; a hyphenated compound the table knows replaces its parts (one-stop is
+    一站式, not stop), an unknown one gives way to them (e-commerce -> commerce)."""
+    words: list[str] = []
+    parts: list[str] = []
+    for word in content_words(text):
+        if "-" in word:
+            known = exact_key(word) in table.entries or bool(_related_keys(table, word))
+            parts = word.split("-") if known else []
+            if known:
+                words.append(word)
+        elif parts and word in parts:
+            parts.remove(word)
+        else:
+            words.append(word)
+    return words
+
+
+def _related_keys(table: BilingualTable, word: str) -> list[str]:
+    """The word's folded key and its derivational relative (those in the table): mediation -> mediat(e),
+    registration -> register; for an unknown word, its longest-prefix neighbour: monopoly -> monopoliz(e)."""
+    key = normalise_word(word)
+    candidates = [key]
     for suffix in _DERIVATIONAL:
         if key.endswith(suffix) and len(key) - len(suffix) >= 4:
             stem = key[: -len(suffix)]
             # registration -> registr(er): an -ation that swallowed an -er
-            for candidate in (normalise_word(stem), normalise_word(stem + "e"), stem, stem[:-1] + "er"):
-                if candidate in table.entries:
-                    return candidate
-    return _longest_prefix_key(table.sorted_keys, key) or key
+            candidates += [normalise_word(stem), normalise_word(stem + "e"), stem, stem[:-1] + "er"]
+            break
+    found = [k for k in dict.fromkeys(candidates) if k in table.entries]
+    if not found:  # a prefix neighbour is a guess: only for a word the table does not know at all
+        neighbour = _longest_prefix_key(table.sorted_keys, key)
+        found = [neighbour] if neighbour else []
+    return found
 
 
 def _longest_prefix_key(keys: tuple[str, ...], word: str) -> str | None:
-    """The table key sharing the longest (long enough) prefix with word, or None."""
+    """Another table key sharing the longest (long enough) prefix with word, or None."""
     at = bisect.bisect_left(keys, word)
     best, best_len = None, 0
-    for neighbour in keys[max(0, at - 1) : at + 1]:
+    for neighbour in keys[max(0, at - 1) : at + 2]:
         shared = 0
         while shared < min(len(word), len(neighbour)) and word[shared] == neighbour[shared]:
             shared += 1
-        if shared > best_len:
+        if neighbour != word and shared > best_len:
             best, best_len = neighbour, shared
     if best is None or best_len < _MIN_PREFIX or best_len < _MIN_PREFIX_SHARE * min(len(word), len(best)):
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?(?:-[a-z]+)*")
 _VOWELS = set("aeiouy")
 _UNDOUBLE_KEEP = {"ll", "ss", "zz", "ff"}
 
@@ -73,19 +73,30 @@ def _strip_verb_ending(word: str) -> str:
     return word
 
 
-def english_words(text: str) -> list[str]:
-    """The lower-cased English words of a text, in order (apostrophes kept inside a word)."""
-    return _WORD.findall(text.lower())
+def english_words(text: str, *, parts: bool = True) -> list[str]:
+    """The lower-cased English words of a text, in order; a hyphenated compound (one-stop, cross-border)
+    is one word, followed by its parts unless `parts` is False."""
+    words: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        words.append(word)
+        if parts and "-" in word:
+            words.extend(word.split("-"))
+    return words
+
+
+def content_words(text: str) -> list[str]:
+    """The lower-cased words of a text that carry meaning (stop and question words dropped), in order."""
+    return [w for w in english_words(text) if w not in STOP_WORDS and w not in QUESTION_WORDS and len(w) > 1]
 
 
 def content_keys(text: str) -> list[str]:
-    """Normalised keys of the words of a text that carry meaning (stop and question words dropped)."""
-    keys: list[str] = []
-    for word in english_words(text):
-        if word in STOP_WORDS or word in QUESTION_WORDS or len(word) < 2:
-            continue
-        keys.append(normalise_word(word))
-    return keys
+    """Folded keys of the meaningful words of a text, in order."""
+    return [normalise_word(word) for word in content_words(text)]
+
+
+def exact_key(word: str) -> str:
+    """The key of a word's exact (lower-cased) form, looked up before its folded key: customs != custom."""
+    return "=" + word.lower()
 
 
 def phrase_key(keys: list[str] | tuple[str, ...]) -> str:
