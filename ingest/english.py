@@ -28,9 +28,10 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
+# "long" only asks (how long) in questions about this kind of document; it names no topic.
 QUESTION_WORDS = frozenset(
     """
-    what which who whom whose when where why how whether
+    what which who whom whose when where why how whether long
     """.split()
 )
 

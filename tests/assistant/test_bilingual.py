@@ -64,6 +64,7 @@ def test_general_words_return_only_document_terms(document: str, word: str) -> N
         ("water supply", "供水"),
         ("foreign investment", "外资"),
         ("court", "法院"),
+        ("insolvency", "破产"),
     ],
 )
 def test_general_vocabulary_finds_the_document_term_first(english: str, expected: str) -> None:
