@@ -6,14 +6,12 @@ Examples are general business vocabulary, chosen without looking at any evaluati
 from __future__ import annotations
 
 import importlib.resources
-from pathlib import Path
 
 import pytest
 
 from assistant.bilingual import doc_terms_for_english, load_bilingual
 from assistant.config import REPO_ROOT
-from ingest.build_bilingual import Sense, build_table, clean_gloss, document_text
-from ingest.english import normalise_word
+from ingest.build_bilingual import document_text
 
 SOURCE = REPO_ROOT / "data" / "jiulongpo-business-environment-2021.txt"
 
@@ -123,73 +121,10 @@ def test_table_is_loaded_once_and_carries_the_cc_by_sa_attribution() -> None:
     assert "CC-CEDICT" in header[:2000] and "CC BY-SA 4.0" in header[:2000]
 
 
-@pytest.mark.parametrize(
-    ("word", "key"),
-    [
-        ("Connections", "connection"),
-        ("cleared", "clear"),
-        ("clearing", "clear"),
-        ("policies", "policy"),
-        ("boxes", "box"),
-        ("running", "run"),
-        ("licensed", normalise_word("license")),
-        ("business", "business"),
-        ("gas", "gas"),
-    ],
-)
-def test_normalise_word(word: str, key: str) -> None:
-    assert normalise_word(word) == key
-
-
-@pytest.mark.parametrize(
-    ("gloss", "words"),
-    [
-        ("to clear customs", ("clear", "custom")),
-        ("fuel gas (coal gas, natural gas, methane etc)", ("fuel", "gas")),
-        ("CL:個|个[ge4]", ()),
-        ("variant of 发票[fa1 piao4]", ()),
-        ("to take sb to court", ("tak", "court")),
-    ],
-)
-def test_clean_gloss(gloss: str, words: tuple[str, ...]) -> None:
-    assert clean_gloss(gloss)[0] == words
-
-
-def test_clean_gloss_keeps_exact_forms_that_folding_changes() -> None:
-    words, length, exact = clean_gloss("to clear customs")
-    assert length == 2
-    assert exact == ("=customs",)
-
-
 def test_exact_form_goes_before_its_folded_relatives() -> None:
     terms = doc_terms_for_english("customs")
     assert terms[0] == "海关"
     assert "习惯" not in terms[:2]  # custom (habit) folds onto the same key, but after the exact form
-
-
-def _senses(*glosses: str) -> list[Sense]:
-    cleaned = [clean_gloss(g) for g in glosses]
-    return [Sense(words, rank, length, exact) for rank, (words, length, exact) in enumerate(cleaned)]
-
-
-def test_build_table_composes_missing_words_and_skips_unit_names(tmp_path: Path) -> None:
-    cedict = {
-        "用": _senses("to use"),
-        "气": _senses("gas", "air"),
-        "燃气": _senses("fuel gas"),
-        "营业": _senses("to do business"),
-        "执照": _senses("license", "permit"),
-        "时间": _senses("time"),
-        "税务": _senses("taxation services"),
-        "局": _senses("office", "bureau"),
-    }
-    text = "压减用气接入时间，燃气报装。办理营业执照。区税务局负责。"
-    table = build_table(text, cedict, unit_names=["区税务局"])
-    assert table["gas"][0].term == "燃气"  # its own gloss beats a composed one
-    assert "用气" in [e.term for e in table["gas"]]
-    assert [e.term for e in table["business licens"]] == ["营业执照"]
-    assert table["tim"][0].term == "时间"
-    assert not any(e.term == "区税务局" for entries in table.values() for e in entries)
 
 
 def test_known_hyphenated_compound_replaces_its_parts() -> None:
