@@ -17,7 +17,7 @@ from ingest.records import AnnexSection, NoticePart, NoticeSection, PolicyDocume
 
 _NUM = r"[一二三四五六七八九十]+|[0-9０-９]+"
 PART_ORDINAL_RE = re.compile(rf"第\s*({_NUM})\s*(?:个)?\s*(?:部分|大部分|板块|方面)")
-HEADING_NUMERAL_RE = re.compile(rf"^\s*({_NUM})\s*[、.．]")
+HEADING_NUMERAL_RE = re.compile(rf"^\s*({_NUM})\s*(?:、|[.．](?![0-9０-９]))")  # 三、 / 3. but not 3.5
 BARE_ORDINAL_RE = re.compile(rf"^\s*({_NUM})\s*$")
 _NOISE = re.compile(r"[\s、，。？！?!,.：:“”\"'（）()《》]")
 MIN_OVERLAP = 2

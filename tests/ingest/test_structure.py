@@ -221,13 +221,8 @@ def test_find_notice_section_and_ordinals(doc: PolicyDocument) -> None:
     found = find_notice_section(doc, "指导思想是什么？")
     assert found is not None and found.text.startswith("（一）指导思想。")
     assert find_notice_section(doc, "第三部分") is None
-    assert [part_ordinal(t) for t in ("第十部分", "第２部分", "二、", "第十八项", "讲什么")] == [
-        10,
-        2,
-        2,
-        None,
-        None,
-    ]
+    texts = ("第十部分", "第２部分", "二、", "第十八项", "讲什么", "3.", "3.5亿元")
+    assert [part_ordinal(t) for t in texts] == [10, 2, 2, None, None, 3, None]
 
 
 def test_document_round_trips_through_json(doc: PolicyDocument) -> None:
