@@ -70,7 +70,16 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, ge=1)
     max_body_bytes: int = Field(default=256_000, ge=1024)
     cors_origins: list[str] = Field(default_factory=list)
-    rate_limit_per_minute: int = Field(default=0, ge=0, description="Requests per client per minute; 0 = off")
+    rate_limit_per_minute: int = Field(
+        default=300, ge=0, description="API requests (and UI events) per client per minute; 0 = off"
+    )
+    max_concurrent_per_client: int = Field(
+        default=4, ge=0, description="Requests of one client answered at once (others wait); 0 = no limit"
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Proxy addresses whose X-Forwarded-For is believed (empty: the socket peer is the client)",
+    )
 
     database_url: str | None = Field(
         default=None,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,12 +14,14 @@ from langchain_core.embeddings import Embeddings
 from assistant.retrieval import HybridRetriever
 from ingest.pipeline import CHROMA_DIR, LEXICAL_DIR, load_version_document
 from ingest.records import PolicyDocument
-from vectorstore.chroma_store import VectorIndex, open_client
-from vectorstore.errors import IndexCorruptError
+from vectorstore.chroma_store import StoreClient, VectorIndex, open_reader
+from vectorstore.errors import IndexCorruptError, PolicyQAError
 from vectorstore.lexical import LexicalIndex
 from vectorstore.versions import IndexManager
 
 logger = logging.getLogger(__name__)
+# After a failed switch, CURRENT is retried when it changes again, or after this many seconds.
+RETRY_FAILED_SWITCH_S = 5.0
 
 
 @dataclass
@@ -40,15 +44,37 @@ def open_index(index_dir: Path, embeddings: Embeddings, chroma_url: str | None) 
         raise IndexCorruptError(
             f"index {info.path} was built for chroma_url={built_for!r}, not {chroma_url!r}; run `policyqa ingest`"
         )
-    client = open_client(chroma_url, None if chroma_url else info.path / CHROMA_DIR)
-    dense = VectorIndex(client, collection, embeddings)
     try:
         lexical = LexicalIndex.load(info.path / LEXICAL_DIR)
     except (OSError, ValueError, KeyError) as exc:
         raise IndexCorruptError(
             f"BM25 index in {info.path} is unreadable; run `policyqa ingest --rebuild`"
         ) from exc
-    return LoadedIndex(info.id, document, HybridRetriever(embeddings, dense, lexical), dense)
+    client = open_reader(chroma_url, None if chroma_url else info.path / CHROMA_DIR)
+    try:
+        dense = VectorIndex(client, collection, embeddings)
+        if not chroma_url:
+            dense.count()  # a corrupt store fails here, at the switch, not in the middle of an answer
+    except BaseException:
+        client.close()
+        raise
+    loaded = LoadedIndex(info.id, document, HybridRetriever(embeddings, dense, lexical), dense)
+    _close_when_unused(loaded, client)
+    return loaded
+
+
+def _close_when_unused(loaded: LoadedIndex, client: StoreClient) -> None:
+    """Close the store client once nothing refers to `loaded` any more: the holder has moved on and the
+    last request that took it has finished (CPython frees it then; at the latest at interpreter exit)."""
+    weakref.finalize(loaded, _close_quietly, client, loaded.version)
+
+
+def _close_quietly(client: StoreClient, version: str) -> None:
+    try:
+        client.close()
+        logger.info("closed the store of superseded index version %s", version)
+    except Exception as exc:  # a finalizer must not raise; the files are gone with the process anyway
+        logger.warning("closing the store of index version %s failed: %s", version, exc)
 
 
 class IndexHolder:
@@ -61,20 +87,44 @@ class IndexHolder:
         self._lock = threading.Lock()
         self._loaded: LoadedIndex | None = None
         self._pointer: tuple[float, int] | None = None
+        self._failed_at = 0.0
+        self.last_error: PolicyQAError | None = None
 
     def get(self) -> LoadedIndex:
-        """The current index, reloaded if CURRENT changed (one stat() per call)."""
+        """The current index, reloaded if CURRENT changed (one stat() per call).
+
+        When CURRENT names a broken version or vanishes, the last good version keeps serving (and the
+        switch is retried when CURRENT changes again); only with no good version ever loaded does this raise.
+        """
         pointer = self._stat_pointer()
         loaded = self._loaded
-        if loaded is not None and pointer == self._pointer:
+        if loaded is not None and pointer == self._pointer and not self._retry_due():
             return loaded
         with self._lock:
-            if self._loaded is None or pointer != self._pointer:
+            if self._loaded is not None and pointer == self._pointer and not self._retry_due():
+                return self._loaded
+            try:
                 fresh = open_index(self.index_dir, self.embeddings, self.chroma_url)
-                if self._loaded is not None:
-                    logger.info("index switched %s -> %s", self._loaded.version, fresh.version)
-                self._loaded, self._pointer = fresh, pointer
-            return self._loaded
+            except PolicyQAError as exc:
+                if self._loaded is None:
+                    raise
+                self._keep_serving(pointer, exc)
+                return self._loaded
+            if self._loaded is not None:
+                logger.info("index switched %s -> %s", self._loaded.version, fresh.version)
+            self._loaded, self._pointer, self._failed_at, self.last_error = fresh, pointer, 0.0, None
+            return fresh
+
+    def _keep_serving(self, pointer: tuple[float, int] | None, exc: PolicyQAError) -> None:
+        assert self._loaded is not None
+        if self.last_error is None or pointer != self._pointer:
+            logger.error(
+                "CURRENT is unusable (%s); still serving index version %s", exc, self._loaded.version
+            )
+        self._pointer, self._failed_at, self.last_error = pointer, time.monotonic(), exc
+
+    def _retry_due(self) -> bool:
+        return self.last_error is not None and time.monotonic() - self._failed_at > RETRY_FAILED_SWITCH_S
 
     def _stat_pointer(self) -> tuple[float, int] | None:
         try:

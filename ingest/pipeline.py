@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from ingest.parser import load_document
 from ingest.records import PolicyDocument
 from ingest.units import load_unit_directory
 from vectorstore.chroma_store import VectorIndex, open_client
-from vectorstore.errors import IndexCorruptError, PolicyQAError
+from vectorstore.errors import IndexCorruptError
 from vectorstore.lexical import LexicalIndex
 from vectorstore.versions import IndexManager
 
@@ -56,43 +55,37 @@ def build_index(
     rebuild: bool = False,
     progress: bool = True,
     before_commit: Callable[[str], None] | None = None,
+    lock_wait_s: float = 600.0,
 ) -> IngestSummary:
     """Parse `source`, embed and index it as a new version, smoke-test it, then make it current.
 
     A source that fails validation raises before anything is written; a failure later removes the
-    half-built version, so the previous index keeps serving.
+    half-built version, so the previous index keeps serving. `rebuild` builds beside the live version
+    like any ingest and then removes every other version. One ingest per index dir at a time: a second
+    one waits up to `lock_wait_s` for the build lock, then raises IndexBusyError.
     """
     started = time.perf_counter()
     doc = load_document(source)
     directory = load_unit_directory()
     chunks = build_chunks(doc, english=directory.english_for_entry)
-    if rebuild:
-        _wipe(index_dir, chroma_url, prefix)
     manager = IndexManager(index_dir)
-    new = manager.begin()
-    version, path = new.id, new.path
-    name = collection_name(prefix, version)
-    try:
-        cached = _embed(chunks, embeddings, progress)  # warms the cache; Chroma's add then runs no model
-        client = open_client(chroma_url, None if chroma_url else path / CHROMA_DIR)
-        dense = VectorIndex(client, name, embeddings, create=True)
-        dense.add([c.id for c in chunks], [c.text for c in chunks], [c.metadata for c in chunks])
-        lexical = LexicalIndex.build(
-            [c.id for c in chunks], [c.lexical_text for c in chunks], user_words=directory.all_names()
-        )
-        lexical.save(path / LEXICAL_DIR)
-        (path / DOCUMENT_FILE).write_text(doc.model_dump_json(), encoding="utf-8")
-        _smoke_test(doc, chunks, dense, lexical, embeddings)
-        if before_commit is not None:
-            before_commit(version)
-        manifest = _manifest(doc, chunks, embeddings, chroma_url, name)
-        manager.commit(version, manifest)
-    except BaseException:
-        manager.abort(version)
-        if chroma_url:
-            _drop_collection(chroma_url, name)
-        raise
-    _collect_garbage(manager, chroma_url, prefix)
+    with manager.ingest_lock(wait_s=lock_wait_s):
+        new = manager.begin()
+        version, path = new.id, new.path
+        name = collection_name(prefix, version)
+        try:
+            cached = _embed(chunks, embeddings, progress)  # warms the cache; Chroma's add then runs no model
+            _write_version(path, doc, chunks, directory.all_names(), embeddings, chroma_url, name)
+            if before_commit is not None:
+                before_commit(version)
+            manager.commit(version, _manifest(doc, chunks, embeddings, chroma_url, name))
+        except BaseException:
+            manager.abort(version)
+            if chroma_url:
+                _drop_collection(chroma_url, name)
+            raise
+        # --rebuild forgets every other version (healing a corrupt directory) only once the new one is live.
+        _collect_garbage(manager, chroma_url, prefix, keep=1 if rebuild else 2)
     return IngestSummary(
         version=version,
         tasks=len(doc.tasks),
@@ -104,6 +97,30 @@ def build_index(
         collection=name,
         chroma_url=chroma_url,
     )
+
+
+def _write_version(
+    path: Path,
+    doc: PolicyDocument,
+    chunks: list[Chunk],
+    user_words: list[str],
+    embeddings: Embeddings,
+    chroma_url: str | None,
+    name: str,
+) -> None:
+    """Write the Chroma collection, the BM25 index and the records of a version, then smoke-test them."""
+    client = open_client(chroma_url, None if chroma_url else path / CHROMA_DIR)
+    try:
+        dense = VectorIndex(client, name, embeddings, create=True)
+        dense.add([c.id for c in chunks], [c.text for c in chunks], [c.metadata for c in chunks])
+        lexical = LexicalIndex.build(
+            [c.id for c in chunks], [c.lexical_text for c in chunks], user_words=user_words
+        )
+        lexical.save(path / LEXICAL_DIR)
+        (path / DOCUMENT_FILE).write_text(doc.model_dump_json(), encoding="utf-8")
+        _smoke_test(doc, chunks, dense, lexical, embeddings)
+    finally:
+        client.close()  # releases SQLite (and checkpoints its journal) before the files are synced
 
 
 def _embed(chunks: list[Chunk], embeddings: Embeddings, progress: bool) -> int:
@@ -167,21 +184,9 @@ def _drop_collection(chroma_url: str, name: str) -> None:
         logger.debug("could not drop collection %s: %s", name, exc)
 
 
-def _collect_garbage(manager: IndexManager, chroma_url: str | None, prefix: str) -> None:
-    """Remove old versions (and their server collections), keeping the current and one previous."""
-    removed = manager.gc(keep=2)
+def _collect_garbage(manager: IndexManager, chroma_url: str | None, prefix: str, keep: int) -> None:
+    """Remove old versions (and their server collections), keeping the current and `keep - 1` previous."""
+    removed = manager.gc(keep=keep)
     if chroma_url:
         for version in removed:
             _drop_collection(chroma_url, collection_name(prefix, version))
-
-
-def _wipe(index_dir: Path, chroma_url: str | None, prefix: str) -> None:
-    """--rebuild: forget every version (used to heal a corrupt index dir)."""
-    if chroma_url and (index_dir / "versions").is_dir():
-        for child in (index_dir / "versions").iterdir():
-            _drop_collection(chroma_url, collection_name(prefix, child.name))
-    if index_dir.exists():
-        try:
-            shutil.rmtree(index_dir)
-        except OSError as exc:
-            raise PolicyQAError(f"cannot remove index dir {index_dir} for --rebuild: {exc}") from exc

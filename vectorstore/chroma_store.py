@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +39,12 @@ _CONNECT_TIMEOUT_S = 5.0
 _REQUEST_TIMEOUT_S = 60.0
 _ADD_BATCH = 512
 _UNREACHABLE = (httpx.TransportError, ConnectionError, socket.timeout)
+READER_PREFIX = "policyqa-reader-"
+
+
+def is_rust_panic(exc: BaseException) -> bool:
+    """True for pyo3's PanicException (a BaseException raised when Chroma's Rust core panics)."""
+    return type(exc).__name__ == "PanicException"
 
 
 @dataclass
@@ -45,6 +54,7 @@ class StoreClient:
     client: ClientAPI
     location: str
     remote: bool
+    private_copy: Path | None = None
 
     def heartbeat(self) -> None:
         """Check the store answers; raise StoreUnavailableError / IndexCorruptError if not."""
@@ -63,10 +73,14 @@ class StoreClient:
                 self.client.delete_collection(name)
 
     def close(self) -> None:
-        """Release the client (and, for an embedded store, its files)."""
+        """Release the client (and, for an embedded store, its files; a reader's private copy is deleted)."""
         close = getattr(self.client, "close", None)
-        if close is not None:
-            close()
+        try:
+            if close is not None:
+                close()
+        finally:
+            if self.private_copy is not None:
+                shutil.rmtree(self.private_copy, ignore_errors=True)
 
 
 def open_client(url: str | None = None, path: Path | None = None) -> StoreClient:
@@ -78,6 +92,47 @@ def open_client(url: str | None = None, path: Path | None = None) -> StoreClient
         return _open_http(url, settings)
     assert path is not None
     return _open_embedded(Path(path), settings)
+
+
+def open_reader(url: str | None, path: Path | None) -> StoreClient:
+    """Open a committed version for reading: a server by URL, or a private copy of the embedded store.
+
+    Chroma opens its SQLite file read-write and writes to it even for queries, so readers work on a copy:
+    the committed version's bytes never change, and deleting that version later leaves no open files.
+    """
+    if url is not None or path is None:
+        return open_client(url, path)
+    if not (path / "chroma.sqlite3").is_file():
+        raise IndexCorruptError(f"Chroma directory {path} has no chroma.sqlite3")
+    _remove_dead_copies()
+    copy = Path(tempfile.mkdtemp(prefix=f"{READER_PREFIX}{os.getpid()}-"))
+    try:
+        shutil.copytree(path, copy / "chroma")
+        store = _open_embedded(copy / "chroma", ChromaSettings(anonymized_telemetry=False))
+    except BaseException as exc:
+        shutil.rmtree(copy, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise IndexCorruptError(f"Chroma directory {path} cannot be copied: {exc}") from exc
+        raise
+    return StoreClient(client=store.client, location=str(path), remote=False, private_copy=copy)
+
+
+def _remove_dead_copies() -> None:
+    """Delete reader copies left behind by processes that no longer run (e.g. after kill -9)."""
+    for old in Path(tempfile.gettempdir()).glob(f"{READER_PREFIX}*"):
+        pid = old.name[len(READER_PREFIX) :].partition("-")[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _open_http(url: str, settings: ChromaSettings) -> StoreClient:
@@ -110,6 +165,10 @@ def _open_embedded(path: Path, settings: ChromaSettings) -> StoreClient:
         client = chromadb.PersistentClient(path=str(path), settings=settings)
     except (OSError, ChromaError, ValueError, RuntimeError) as exc:
         raise IndexCorruptError(f"Chroma directory {path} cannot be opened: {exc}") from exc
+    except BaseException as exc:
+        if is_rust_panic(exc):
+            raise IndexCorruptError(f"Chroma directory {path} cannot be opened (store panicked)") from exc
+        raise
     return StoreClient(client=client, location=str(path), remote=False)
 
 
@@ -139,6 +198,13 @@ def translate_errors(store: StoreClient) -> Iterator[None]:
         if store.remote:
             raise StoreUnavailableError(f"Chroma server at {store.location} failed: {exc}") from exc
         raise IndexCorruptError(f"Chroma directory {store.location} cannot be read: {exc}") from exc
+    except BaseException as exc:
+        # A corrupt chroma.sqlite3 makes the Rust core panic; pyo3 raises that as a BaseException.
+        if not is_rust_panic(exc):
+            raise
+        if store.remote:
+            raise StoreUnavailableError(f"Chroma server at {store.location} failed (store panicked)") from exc
+        raise IndexCorruptError(f"Chroma directory {store.location} cannot be read (store panicked)") from exc
 
 
 class VectorIndex:

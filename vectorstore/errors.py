@@ -43,6 +43,12 @@ class IndexCorruptError(PolicyQAError):
     code = "index_corrupt"
 
 
+class IndexBusyError(PolicyQAError):
+    """Another ingest holds the index directory's build lock."""
+
+    code = "index_busy"
+
+
 class StoreUnavailableError(PolicyQAError):
     """The vector store (e.g. a Chroma server) cannot be reached."""
 

@@ -19,13 +19,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from vectorstore.errors import IndexCorruptError, IndexNotFoundError
+from vectorstore.errors import IndexBusyError, IndexCorruptError, IndexNotFoundError
 
 logger = logging.getLogger(__name__)
 
 CURRENT_FILE = "CURRENT"
 MANIFEST_FILE = "manifest.json"
 BUILDING_FILE = ".building"
+INGEST_LOCK_FILE = ".ingest.lock"
 _VERSION_ID = re.compile(r"^\d{8}T\d{12}Z-[0-9a-f]{6}$")
 _FOREIGN_BUILD_MAX_AGE_S = 24 * 3600.0
 
@@ -55,6 +56,25 @@ def new_version_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
 
 
+def fsync_tree(root: Path) -> None:
+    """Flush every file and directory under `root` (and `root` itself) to stable storage."""
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+        elif path.is_dir():
+            _fsync_dir(path)
+    _fsync_dir(root)
+
+
+def _fsync_dir(path: Path) -> None:
+    dir_fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
 def _atomic_write(path: Path, text: str) -> None:
     """Write via a synced temp file and os.replace, so readers see the old or the new file, never half."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
@@ -66,11 +86,7 @@ def _atomic_write(path: Path, text: str) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    _fsync_dir(path.parent)
 
 
 class IndexManager:
@@ -79,6 +95,31 @@ class IndexManager:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.versions_dir = self.root / "versions"
+
+    @contextmanager
+    def ingest_lock(self, wait_s: float = 600.0, poll_s: float = 0.2) -> Iterator[None]:
+        """Hold the build lock for a whole ingest: a second ingest waits up to `wait_s`, then fails clearly.
+
+        flock is released by the kernel when the holder dies, so a killed ingest never blocks the next one.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / INGEST_LOCK_FILE).open("a+", encoding="utf-8") as handle:
+            deadline = time.monotonic() + wait_s
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusyError(
+                            f"another ingest is building an index in {self.root}; "
+                            f"waited {wait_s:g} s, try again when it has finished"
+                        ) from None
+                    time.sleep(poll_s)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -114,6 +155,7 @@ class IndexManager:
             raise ValueError(f"Version {version_id} is not an uncommitted build under {self.versions_dir}")
         committed_at = datetime.now(UTC).isoformat()
         record = {"id": version_id, "committed_at": committed_at, "manifest": manifest}
+        fsync_tree(path)  # every file of the version is on disk before anything can name it
         _atomic_write(path / MANIFEST_FILE, json.dumps(record, ensure_ascii=False, indent=2))
         with self._locked():
             (path / BUILDING_FILE).unlink()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 from collections.abc import Callable
 from typing import Annotated
@@ -13,8 +12,9 @@ from fastapi import Depends, HTTPException, Request
 from assistant.config import Settings
 from assistant.service import PolicyQAService, build_service
 from vectorstore.errors import PolicyQAError
+from web.auth import COOKIE_NAME, bearer_token, cookie_valid, key_matches
 from web.errors import UNAVAILABLE, ServiceUnavailableError
-from web.limits import RateLimiter
+from web.limits import ConcurrencyLimiter, RateLimiter
 from web.sessions import StoreHolder
 
 logger = logging.getLogger(__name__)
@@ -72,6 +72,7 @@ class AppState:
         self.holder = holder
         self.store = StoreHolder(settings)
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.concurrency = ConcurrencyLimiter(settings.max_concurrent_per_client)
 
 
 def get_state(request: Request) -> AppState:
@@ -103,34 +104,19 @@ ServiceDep = Annotated[PolicyQAService, Depends(get_service)]
 StoreDep = Annotated[StoreHolder, Depends(get_store)]
 
 
-def enforce_rate_limit(request: Request, state: StateDep) -> None:
-    """429 with Retry-After when the client exceeded settings.rate_limit_per_minute."""
-    client = request.client.host if request.client else "unknown"
-    decision = state.limiter.check(client)
-    if not decision.allowed:
-        raise HTTPException(
-            status_code=429,
-            detail={
-                "code": "rate_limited",
-                "message": f"Too many requests; retry in {decision.retry_after} s.",
-            },
-            headers={"Retry-After": str(decision.retry_after)},
-        )
-
-
 def require_api_key(request: Request, settings: SettingsDep) -> None:
-    """401 unless `Authorization: Bearer <settings.api_key>` matches (no check when api_key is unset)."""
+    """401 unless the bearer key or the login cookie is valid (AuthMiddleware already refused the rest)."""
     if not settings.api_key:
         return
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(
-        token.strip().encode(), settings.api_key.encode()
-    ):
-        raise HTTPException(
-            status_code=401,
-            detail={
-                "code": "unauthorized",
-                "message": "Missing or invalid API key (Authorization: Bearer <key>).",
-            },
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+    if key_matches(bearer_token(request.headers), settings.api_key):
+        return
+    if cookie_valid(request.cookies.get(COOKIE_NAME), settings.api_key):
+        return
+    raise HTTPException(
+        status_code=401,
+        detail={
+            "code": "unauthorized",
+            "message": "Missing or invalid API key (Authorization: Bearer <key>).",
+        },
+        headers={"WWW-Authenticate": "Bearer"},
+    )

@@ -7,13 +7,16 @@ validation errors add "errors": [{"loc", "msg", "type"}, ...].
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from vectorstore.chroma_store import is_rust_panic
 from vectorstore.errors import (
     IndexCorruptError,
     IndexNotFoundError,
@@ -46,6 +49,24 @@ STATUS_CODES = {
 }
 
 
+# An absolute filesystem path inside a message (not the //host part of a URL).
+_ABSOLUTE_PATH = re.compile(r"(?<![\w./:~-])/[^\s'\"(),;]*")
+
+
+def _shorten(match: re.Match[str]) -> str:
+    path = match.group(0).rstrip(".:")
+    tail = match.group(0)[len(path) :]
+    _, sep, inside = path.rpartition("/versions/")
+    if sep:
+        return f"<index>/versions/{inside}{tail}"
+    return f"<{path.rsplit('/', 1)[-1] or 'path'}>{tail}"
+
+
+def public_message(exc: BaseException) -> str:
+    """The error's message with absolute paths cut to what a client may see (the log keeps the full text)."""
+    return _ABSOLUTE_PATH.sub(_shorten, str(exc))
+
+
 def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     """Return the stable error JSON body."""
     return {"detail": {"code": code, "message": message}}
@@ -68,7 +89,7 @@ async def handle_policyqa_error(request: Request, exc: Exception) -> JSONRespons
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return JSONResponse(error_body("internal_error", GENERIC_MESSAGE), status_code=500)
     logger.warning("%s %s -> %d: %s", request.method, request.url.path, status, exc)
-    return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
+    return JSONResponse(error_body(exc.code, public_message(exc)), status_code=status)
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -104,6 +125,38 @@ async def handle_validation_error(request: Request, exc: Exception) -> JSONRespo
     body = error_body("validation_error", f"Invalid request: {summary}")
     body["detail"]["errors"] = errors  # type: ignore[assignment]
     return JSONResponse(body, status_code=422)
+
+
+class StoreFaultMiddleware:
+    """Turn a Rust panic from Chroma (pyo3's PanicException, a BaseException no handler sees) into the
+    typed 503 of any other store fault, instead of a plain-text 500 from the server."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except BaseException as exc:
+            if not is_rust_panic(exc) or started:
+                raise
+            logger.error(
+                "%s %s: the vector store panicked", scope.get("method"), scope.get("path"), exc_info=exc
+            )
+            body = error_body(
+                "index_corrupt", "The vector store failed reading the index; see the server log."
+            )
+            await JSONResponse(body, status_code=503)(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:

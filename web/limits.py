@@ -1,4 +1,4 @@
-"""Request limits: body size (413) and per-client rate (429)."""
+"""Request limits: body size (413), per-client rate and per-client concurrency (429)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 
+import anyio
 from fastapi import HTTPException
 from pydantic import BaseModel
 from starlette.datastructures import Headers
@@ -104,3 +105,92 @@ class RateLimiter:
                 return RateDecision(allowed=False, retry_after=max(1, math.ceil(wait)))
             hits.append(now)
             return RateDecision(allowed=True)
+
+
+class ConcurrencyLimiter:
+    """At most `per_client` requests of one client in flight; a further one waits up to `wait_s`."""
+
+    def __init__(self, per_client: int, wait_s: float = 10.0) -> None:
+        self.per_client = per_client
+        self.wait_s = wait_s
+        self._active: dict[str, int] = {}
+        self._freed = anyio.Event()
+
+    async def acquire(self, client: str) -> bool:
+        """Take a slot for `client` (waiting for one to free up); False when none freed in time."""
+        if self.per_client <= 0:
+            return True
+        with anyio.move_on_after(self.wait_s):
+            while self._active.get(client, 0) >= self.per_client:
+                await self._freed.wait()
+            self._active[client] = self._active.get(client, 0) + 1
+            return True
+        return False
+
+    def release(self, client: str) -> None:
+        """Give the slot back and wake the waiters."""
+        if self.per_client <= 0:
+            return
+        left = self._active.get(client, 0) - 1
+        if left > 0:
+            self._active[client] = left
+        else:
+            self._active.pop(client, None)
+        freed, self._freed = self._freed, anyio.Event()
+        freed.set()
+
+
+def metered(scope: Scope) -> bool:
+    """Requests that count against the rate limit: every API call and every non-GET (Gradio events too)."""
+    path: str = scope.get("path", "")
+    method: str = scope.get("method", "GET")
+    return (path.startswith(("/v1/", "/gradio_api/")) and method != "OPTIONS") or method == "POST"
+
+
+def client_key(scope: Scope) -> str:
+    """The client's address as the server sees it (uvicorn rewrites it from X-Forwarded-For only for
+    trusted proxies, see web.server)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+class ClientLimitMiddleware:
+    """The rate limit (429 + Retry-After) and the per-client concurrency limit for every entry point:
+    REST, OpenAI-compatible and Gradio's API (its queue joins and direct runs are POSTs)."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, concurrency: ConcurrencyLimiter) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.concurrency = concurrency
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not metered(scope):
+            await self.app(scope, receive, send)
+            return
+        client = client_key(scope)
+        decision = self.limiter.check(client)
+        if not decision.allowed:
+            message = f"Too many requests; retry in {decision.retry_after} s."
+            await _too_many(message, decision.retry_after)(scope, receive, send)
+            return
+        if scope.get("method") != "POST":
+            await self.app(scope, receive, send)
+            return
+        if not await self.concurrency.acquire(client):
+            message = (
+                f"Too many concurrent requests from this client (at most {self.concurrency.per_client})."
+            )
+            await _too_many(message, 1)(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.concurrency.release(client)
+
+
+def _too_many(message: str, retry_after: int) -> JSONResponse:
+    return JSONResponse(
+        {"detail": {"code": "rate_limited", "message": message}},
+        status_code=429,
+        headers={"Retry-After": str(retry_after)},
+    )

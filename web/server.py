@@ -17,4 +17,14 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     bind_host = host or settings.host
     bind_port = port or settings.port
     logger.info("serving policyqa on http://%s:%d (API docs at /docs)", bind_host, bind_port)
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+    trusted = ",".join(settings.trusted_proxies)
+    uvicorn.run(
+        create_app(settings),
+        host=bind_host,
+        port=bind_port,
+        log_level="info",
+        # X-Forwarded-For only from configured proxies: uvicorn's default trusts loopback, which would let
+        # any local client pick its own address and so dodge the per-client limits
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted,
+    )

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
 
 from assistant.config import Settings
 from assistant.models import Answer, Citation
-from vectorstore.errors import InvalidQuestionError
+from assistant.question_input import screen_question
 from web.schemas import AskResponse, CitationOut, ErrorResponse
+
+
+def _plain_digits(value: object) -> object:
+    """Path numbers are written with ASCII digits only: `34.0`, `+34` or `３４` are not task 34."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit() and len(value) <= 6):
+        raise ValueError("must be a whole number written with the digits 0-9")
+    return value
+
+
+RecordNo = Annotated[int, BeforeValidator(_plain_digits)]
 
 
 def error_doc(description: str) -> dict[str, Any]:
@@ -32,15 +44,8 @@ QUESTION_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def check_question(question: str, settings: Settings) -> str:
-    """Return the stripped question; raise InvalidQuestionError when empty or too long."""
-    text = question.strip()
-    if not text:
-        raise InvalidQuestionError("The question is empty.")
-    if len(text) > settings.max_question_chars:
-        raise InvalidQuestionError(
-            f"The question has {len(text)} characters; the limit is {settings.max_question_chars}."
-        )
-    return text
+    """Return the stripped question; raise InvalidQuestionError (empty, too long, unreadable)."""
+    return screen_question(question, settings.max_question_chars)
 
 
 def to_citations_out(citations: list[Citation]) -> list[CitationOut]:

@@ -14,6 +14,7 @@ from fastapi.sse import EventSourceResponse
 from pydantic import BaseModel
 
 from assistant.models import Citation
+from assistant.question_input import collapse_combining_runs, has_lone_surrogate
 from assistant.service import AnswerEvent, PolicyQAService
 from vectorstore.errors import InvalidQuestionError
 from web.deps import ServiceDep, SettingsDep
@@ -53,11 +54,18 @@ def split_conversation(messages: list[OpenAIMessageIn]) -> Conversation:
     if last_user is None:
         raise InvalidQuestionError("The messages contain no user message.")
     history = [
-        {"role": message.role, "content": message.text()}
+        {"role": message.role, "content": _history_text(message.text())}
         for message in messages[:last_user]
         if message.role in HISTORY_ROLES and message.text().strip()
     ]
     return Conversation(question=messages[last_user].text(), history=history)
+
+
+def _history_text(text: str) -> str:
+    """A history turn, refused like a question when it holds a lone surrogate, with combining runs cut."""
+    if has_lone_surrogate(text):
+        raise InvalidQuestionError("A message contains an invalid character (a lone UTF-16 surrogate).")
+    return collapse_combining_runs(text)
 
 
 @router.get("/models", response_model=ModelList, responses=AUTH_ERRORS, summary="List models")
