@@ -10,7 +10,6 @@ from typing import Any
 
 from assistant.config import Settings
 from eval.gold import DEFAULT_GOLD_PATH
-from vectorstore.errors import ConfigurationError
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -23,41 +22,72 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def gold_files(text: str) -> list[Path]:
+    """argparse type of --gold: one file or a comma-separated list of files."""
+    paths = [Path(part.strip()) for part in text.split(",") if part.strip()]
+    if not paths:
+        raise argparse.ArgumentTypeError("expected a gold file path")
+    return paths
+
+
+def _non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
+
+
 def register_eval(sub: Any) -> Handler:
     """Add `eval` to the CLI and return its handler."""
-    p = sub.add_parser("eval", help="score the assistant on a gold question file")
+    p = sub.add_parser(
+        "eval", help="score the assistant on the dev and held-out gold sets (or on given gold files)"
+    )
     p.add_argument(
-        "--gold", type=Path, default=DEFAULT_GOLD_PATH, help="gold JSONL file (default: the bundled set)"
+        "--gold",
+        type=gold_files,
+        action="append",
+        metavar="FILE[,FILE...]",
+        help="gold JSONL file(s), repeatable or comma-separated; each is a set named by its file stem "
+        "(default: eval/gold/qa.jsonl and eval/gold/heldout.jsonl)",
     )
     p.add_argument(
         "--out", type=Path, default=Path("reports/eval"), help="report directory (default reports/eval)"
     )
     p.add_argument("--baseline", action="store_true", help="also score the vanilla LangChain RAG baseline")
-    p.add_argument("--limit", type=_positive_int, help="evaluate only the first N questions")
+    p.add_argument("--limit", type=_positive_int, help="evaluate only the first N questions of each set")
+    p.add_argument(
+        "--failures",
+        type=_non_negative_int,
+        default=0,
+        metavar="N",
+        help="print up to N failing questions per dev set (report.md always lists them all)",
+    )
+    p.add_argument(
+        "--show-heldout-failures",
+        action="store_true",
+        help="also list the held-out set's failures (never pick rules from them)",
+    )
     return run_eval_command
 
 
-def gold_slice(gold: Path, limit: int, out_dir: Path) -> Path:
-    """Write the first `limit` records of a gold file next to the report and return its path."""
-    try:
-        lines = [line for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read gold file {gold}: {exc}") from exc
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"gold-first-{limit}.jsonl"
-    path.write_text("\n".join(lines[:limit]) + "\n", encoding="utf-8")
-    return path
-
-
 def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Build the service, run the gold set (and the baseline), write the reports, print the summary."""
+    """Build the service, score every set (and the baseline), write the reports, print the summary."""
     from assistant.service import build_service
     from eval.report import format_summary
     from eval.runner import run_eval
 
-    gold = gold_slice(args.gold, args.limit, args.out) if args.limit else args.gold
-    report = run_eval(build_service(settings), gold, args.out, baseline=args.baseline, progress=True)
-    sys.stdout.write(format_summary(report) + f"\n\nreports written to {args.out}\n")
+    gold = [path for group in args.gold for path in group] if args.gold else None
+    report = run_eval(
+        build_service(settings),
+        gold,
+        args.out,
+        baseline=args.baseline,
+        progress=True,
+        limit=args.limit,
+        show_heldout_failures=args.show_heldout_failures,
+    )
+    sys.stdout.write(format_summary(report, args.failures) + f"\n\nreports written to {args.out}\n")
     return 0
 
 

@@ -14,8 +14,12 @@ from vectorstore.errors import ConfigurationError
 logger = logging.getLogger(__name__)
 
 DEFAULT_GOLD_PATH = Path(__file__).resolve().parent / "gold" / "qa.jsonl"
+HELDOUT_GOLD_PATH = DEFAULT_GOLD_PATH.with_name("heldout.jsonl")
 OUT_OF_SCOPE = "out_of_scope"
 UNIT_TASKS = "unit_tasks"
+ENGLISH = "english"
+MULTI_TURN = "multi_turn"
+META = "meta"
 QUESTION_TYPES = (
     "lead_unit",
     "coop_unit",
@@ -23,11 +27,15 @@ QUESTION_TYPES = (
     "task_lookup",
     UNIT_TASKS,
     "notice_item",
-    "meta",
-    "english",
+    META,
+    ENGLISH,
     "paraphrase",
-    "multi_turn",
+    MULTI_TURN,
     OUT_OF_SCOPE,
+)
+# Types whose answer is one short fact (a unit, a number, a date, an item's point): it belongs in the first line.
+SHORT_ANSWER_TYPES = frozenset(
+    {"lead_unit", "coop_unit", "numeric_fact", "paraphrase", ENGLISH, MULTI_TURN, META, "notice_item"}
 )
 MAX_TASK = 176
 MAX_ITEM = 21

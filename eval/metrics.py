@@ -1,4 +1,4 @@
-"""Pure scoring functions of the eval harness: retrieval, answers, refusals, latency."""
+"""Pure scoring functions of the eval harness: retrieval, answers, first lines, language, lengths, latency."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ class SetScores(BaseModel):
     precision: float
     recall: float
     f1: float
+
+
+class LengthStats(BaseModel):
+    """Answer length in characters: how many answers, their median and 90th percentile (None for none)."""
+
+    count: int
+    median: float | None = None
+    p90: float | None = None
 
 
 class LatencyStats(BaseModel):
@@ -84,6 +92,40 @@ def missing_groups(answer: str, groups: Sequence[Sequence[str]]) -> list[list[st
 def answer_correct(answer: str, groups: Sequence[Sequence[str]]) -> bool:
     """True when the answer contains at least one string of every group (no groups: True)."""
     return not missing_groups(answer, groups)
+
+
+def first_line(answer: str) -> str:
+    """The first non-empty line of an answer, stripped; empty when the answer is blank."""
+    return next((line.strip() for line in answer.splitlines() if line.strip()), "")
+
+
+def first_line_correct(answer: str, groups: Sequence[Sequence[str]]) -> bool:
+    """True when the first non-empty line alone contains at least one string of every group."""
+    return answer_correct(first_line(answer), groups)
+
+
+def _is_cjk(char: str) -> bool:
+    """CJK unified ideographs (basic block and extension A)."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def is_english(text: str) -> bool:
+    """True when a text holds more Latin letters than CJK characters (a question asked in English)."""
+    latin = sum(char.isascii() and char.isalpha() for char in text)
+    return latin > sum(_is_cjk(char) for char in text)
+
+
+def answer_length(answer: str) -> int:
+    """Length of an answer in characters, surrounding whitespace excluded."""
+    return len(answer.strip())
+
+
+def length_stats(lengths: Sequence[int]) -> LengthStats:
+    """Count, median and 90th percentile of answer lengths (median and p90 None when there are none)."""
+    if not lengths:
+        return LengthStats(count=0)
+    values = [float(n) for n in lengths]
+    return LengthStats(count=len(values), median=percentile(values, 50.0), p90=percentile(values, 90.0))
 
 
 def set_scores(predicted: Iterable[int], gold: Iterable[int]) -> SetScores:

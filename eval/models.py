@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from eval.metrics import LatencyStats, SetScores
+from eval.metrics import LatencyStats, LengthStats, SetScores
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = (
+    2  # 2: one SetReport per gold file under `sets`; first-line, length, English/multi-turn/meta scores
+)
 
 
 class Expected(BaseModel):
@@ -37,6 +39,12 @@ class QuestionResult(BaseModel):
     reciprocal_rank: float | None = None
     citation_precision: float | None = None
     answer_correct: bool = False
+    first_line: str = Field(default="", description="the answer's first non-empty line")
+    first_line_correct: bool | None = Field(
+        default=None, description="None unless a short-answer type that was answered (not refused)"
+    )
+    english: bool = Field(default=False, description="type english, or the question is written in English")
+    answer_chars: int = 0
     set_scores: SetScores | None = None
     error: str | None = None
     reasons: list[str] = Field(
@@ -74,6 +82,17 @@ class MetricSummary(BaseModel):
     mrr: float | None = None
     citation_precision: float | None = None
     answer_accuracy: float | None = None
+    in_scope_accuracy: float | None = Field(
+        default=None, description="answer accuracy, out_of_scope excluded"
+    )
+    first_line_accuracy: float | None = Field(
+        default=None, description="answered short-answer questions whose first line alone is correct"
+    )
+    english_hit: float | None = None
+    multi_turn_hit: float | None = None
+    meta_accuracy: float | None = None
+    answer_length: LengthStats | None = Field(default=None, description="answered in-scope questions")
+    short_answer_length: LengthStats | None = Field(default=None, description="answered short-answer types")
     set_precision: float | None = None
     set_recall: float | None = None
     set_f1: float | None = None
@@ -104,36 +123,57 @@ class BaselineReport(BaseModel):
 
 
 class Failure(BaseModel):
-    """A failed question as listed in the reports: question, expected, got."""
+    """A failed question as listed in the reports: question, first line of the answer, cited vs gold ids."""
 
     id: str
     type: str
     question: str
     expected: str
     got: str
+    first_line: str = ""
+    cited: list[str] = Field(default_factory=list)
+    gold: list[str] = Field(default_factory=list, description="gold source labels, primary first")
     reasons: list[str]
 
 
+class SetReport(BaseModel):
+    """One gold file's scores: overall, per type, failures, per-question results, the baseline's retrieval."""
+
+    name: str = Field(description="the gold file's stem, e.g. qa or heldout")
+    heldout: bool = Field(description="scored, never tuned on: its failures are listed only on request")
+    gold_path: str
+    gold_sha256: str
+    limit: int | None = Field(default=None, description="only the first `limit` questions were asked")
+    n_questions: int
+    n_failed: int
+    overall: MetricSummary
+    per_type: dict[str, MetricSummary]
+    failures_shown: bool
+    failures: list[Failure] = Field(description="empty when failures_shown is false")
+    results: list[QuestionResult]
+    baseline: BaselineReport | None = None
+
+
 class EvalReport(BaseModel):
-    """Everything one eval run measured."""
+    """Everything one eval run measured: one SetReport per gold file, held-out sets first."""
 
     schema_version: int = SCHEMA_VERSION
     created_at: str
-    gold_path: str
-    gold_sha256: str
     index_version: str = ""
-    n_questions: int
-    overall: MetricSummary
-    per_type: dict[str, MetricSummary]
-    failures: list[Failure]
-    results: list[QuestionResult]
-    baseline: BaselineReport | None = None
+    n_questions: int = Field(description="all sets together")
+    overall: MetricSummary = Field(description="all sets pooled (the per-set summaries are the ones to read)")
+    sets: dict[str, SetReport]
+
+    def headline(self) -> SetReport:
+        """The set the targets are judged on: the first held-out set, else the first set."""
+        return next((s for s in self.sets.values() if s.heldout), next(iter(self.sets.values())))
 
 
 class RagasRow(BaseModel):
     """One line of ragas.jsonl, shaped like a ragas SingleTurnSample."""
 
     id: str
+    gold_set: str
     user_input: str
     retrieved_contexts: list[str]
     response: str

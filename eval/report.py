@@ -4,28 +4,28 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from eval import plots
 from eval.gold import OUT_OF_SCOPE, GoldQuestion, SourceRef
-from eval.metrics import LatencyStats
-from eval.models import EvalReport, Failure, MetricSummary, QuestionResult, RagasRow
+from eval.models import EvalReport, Failure, QuestionResult, RagasRow, SetReport
+from eval.tables import (
+    FAIL,
+    PASS,
+    Table,
+    failure_lines,
+    latency_table,
+    markdown_table,
+    scores_table,
+    text_table,
+    type_table,
+)
 from ingest.records import PolicyDocument
 
 logger = logging.getLogger(__name__)
 
 OUT_OF_SCOPE_REFERENCE = "The document does not cover this question; the assistant should decline to answer."
-_COLUMNS = [  # (header, attribute, also shown for the baseline)
-    ("hit", "hit", True),
-    ("cite@1", "cite_at_1", True),
-    ("MRR", "mrr", True),
-    ("cit.prec", "citation_precision", True),
-    ("accuracy", "answer_accuracy", False),
-    ("set F1", "set_f1", False),
-    ("refusal", "refusal_rate", False),
-    ("false ref.", "false_refusal_rate", False),
-]
 
 
 def source_text(document: PolicyDocument, source: SourceRef) -> str:
@@ -47,11 +47,24 @@ def failures_of(results: Sequence[QuestionResult]) -> list[Failure]:
             question=r.question,
             expected=_expected_text(r),
             got=_got_text(r),
+            first_line=r.first_line,
+            cited=r.cited,
+            gold=_gold_labels(r),
             reasons=r.reasons,
         )
         for r in results
         if r.reasons
     ]
+
+
+def _gold_labels(result: QuestionResult) -> list[str]:
+    """Gold source labels, the primary first."""
+    exp = result.expected
+    labels = [f"task:{n}" for n in exp.gold_tasks] + [f"item:{n}" for n in exp.gold_items]
+    if exp.primary in labels:
+        labels.remove(exp.primary)
+        labels.insert(0, exp.primary)
+    return labels
 
 
 def _expected_text(result: QuestionResult) -> str:
@@ -75,32 +88,37 @@ def _got_text(result: QuestionResult) -> str:
 
 
 def ragas_rows(
-    report: EvalReport, questions: Sequence[GoldQuestion], document: PolicyDocument
+    report: EvalReport, questions: Mapping[str, Sequence[GoldQuestion]], document: PolicyDocument
 ) -> list[RagasRow]:
-    """One ragas SingleTurnSample-shaped row per question, in gold order."""
-    by_id = {q.id: q for q in questions}
+    """One ragas SingleTurnSample-shaped row per question, set by set in report order, gold order within."""
     rows = []
-    for result in report.results:
-        gold = by_id[result.id]
-        if gold.type == OUT_OF_SCOPE:
-            reference = OUT_OF_SCOPE_REFERENCE
-        else:
-            reference = "；".join(group[0] for group in gold.answer_must_contain_any)
-        rows.append(
-            RagasRow(
-                id=result.id,
-                user_input=result.question,
-                retrieved_contexts=result.contexts,
-                response=result.answer,
-                reference=reference,
-                reference_contexts=[text for s in gold.gold_sources() if (text := source_text(document, s))],
+    for name, scored in report.sets.items():
+        by_id = {q.id: q for q in questions[name]}
+        for result in scored.results:
+            gold = by_id[result.id]
+            if gold.type == OUT_OF_SCOPE:
+                reference = OUT_OF_SCOPE_REFERENCE
+            else:
+                reference = "；".join(group[0] for group in gold.answer_must_contain_any)
+            rows.append(
+                RagasRow(
+                    id=result.id,
+                    gold_set=name,
+                    user_input=result.question,
+                    retrieved_contexts=result.contexts,
+                    response=result.answer,
+                    reference=reference,
+                    reference_contexts=[t for s in gold.gold_sources() if (t := source_text(document, s))],
+                )
             )
-        )
     return rows
 
 
 def write_reports(
-    report: EvalReport, questions: Sequence[GoldQuestion], document: PolicyDocument, out_dir: Path
+    report: EvalReport,
+    questions: Mapping[str, Sequence[GoldQuestion]],
+    document: PolicyDocument,
+    out_dir: Path,
 ) -> None:
     """Write report.json, report.md, report.html and ragas.jsonl into out_dir (created if missing)."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -112,134 +130,135 @@ def write_reports(
     logger.info("eval reports written to %s", out_dir)
 
 
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+def _set_line(scored: SetReport) -> str:
+    limit = f" (first {scored.limit})" if scored.limit else ""
+    role = "held-out" if scored.heldout else "dev"
+    return (
+        f"`{scored.name}` ({role}): `{scored.gold_path}` (sha256 {scored.gold_sha256[:12]}), "
+        f"{scored.n_questions} questions{limit}, {scored.n_failed} failed, {scored.overall.errors} errors"
+    )
 
 
-def metric_table(report: EvalReport) -> tuple[list[str], list[list[str]]]:
-    """Header and rows (each type, then overall) of the metrics table; baseline columns sit beside ours."""
-    base = report.baseline
-    headers = ["type", "n"]
-    for label, _, has_base in _COLUMNS:
-        headers += [label, f"{label} (base)"] if base is not None and has_base else [label]
-    rows = []
-    named = [*report.per_type.items(), ("OVERALL", report.overall)]
-    for name, summary in named:
-        theirs = None if base is None else (base.overall if name == "OVERALL" else base.per_type.get(name))
-        rows.append([name, str(summary.n), *_metric_cells(summary, theirs, base is not None)])
-    return headers, rows
-
-
-def _metric_cells(ours: MetricSummary, theirs: MetricSummary | None, with_base: bool) -> list[str]:
-    cells = []
-    for _, attr, has_base in _COLUMNS:
-        cells.append(_fmt(getattr(ours, attr)))
-        if with_base and has_base:
-            cells.append(_fmt(getattr(theirs, attr)) if theirs is not None else "–")
-    return cells
-
-
-def latency_table(report: EvalReport) -> tuple[list[str], list[list[str]]]:
-    """Latency percentiles (ms) of service.ask and, when run, of the baseline's retrieval."""
-    headers = ["", "count", "mean", "p50", "p90", "p95", "p99", "max"]
-    pairs: list[tuple[str, LatencyStats | None]] = [("service.ask", report.overall.latency)]
-    if report.baseline is not None:
-        pairs.append(("baseline retrieval", report.baseline.overall.latency))
-    rows = []
-    for name, stats in pairs:
-        if stats is not None:
-            values = [stats.mean, stats.p50, stats.p90, stats.p95, stats.p99, stats.max]
-            rows.append([name, str(stats.count), *(f"{v:.1f}" for v in values)])
-    return headers, rows
-
-
-def _md_table(headers: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
-    return "\n".join(lines)
+def _hidden_note(scored: SetReport) -> str:
+    return (
+        f"{scored.n_failed} failed; not listed because `{scored.name}` is held out "
+        "(scored, never tuned on). Rerun with `--show-heldout-failures` to list them."
+    )
 
 
 def render_markdown(report: EvalReport) -> str:
-    """The report as Markdown: metrics per type and overall (ours vs baseline), latency, failures."""
+    """The report as Markdown: scores per set side by side with targets, latency, per-type tables, failures."""
+    headline = report.headline().name
     parts = [
         "# policyqa eval report",
-        f"- gold file: `{report.gold_path}` (sha256 {report.gold_sha256[:12]}), {report.n_questions} questions",
         f"- index version: `{report.index_version or '-'}`; run at {report.created_at}",
-        f"- failures: {len(report.failures)}; errors: {report.overall.errors}",
+        *(f"- {_set_line(scored)}" for scored in report.sets.values()),
         "",
-        "## Metrics per type" + (" (base = vanilla LangChain RAG baseline)" if report.baseline else ""),
-        _md_table(*metric_table(report)),
+        f"## Scores by set ({PASS}/{FAIL}: issue target met on `{headline}`)",
+        markdown_table(scores_table(report)),
         "",
         "## Latency (ms)",
-        _md_table(*latency_table(report)),
-        "",
-        f"## Failures ({len(report.failures)})",
+        markdown_table(latency_table(report)),
     ]
-    for failure in report.failures:
-        parts += [
-            f"### {failure.id} ({failure.type})",
-            f"- question: {failure.question}",
-            f"- expected: {failure.expected}",
-            f"- got: {failure.got}",
-            f"- reasons: {'; '.join(failure.reasons)}",
-            "",
-        ]
+    for name, scored in report.sets.items():
+        parts += ["", f"## Per type: {name}", markdown_table(type_table(scored))]
+    for name, scored in report.sets.items():
+        parts += ["", f"## Failures: {name} ({scored.n_failed})"]
+        if not scored.failures_shown:
+            parts.append(_hidden_note(scored))
+        for failure in scored.failures:
+            parts += [
+                f"### {failure.id} ({failure.type})",
+                f"- question: {failure.question}",
+                f"- first line: {failure.first_line or '(empty)'}",
+                f"- cited: {', '.join(failure.cited) or 'nothing'}; gold: {', '.join(failure.gold) or 'none'}",
+                f"- expected: {failure.expected}",
+                f"- got: {failure.got}",
+                f"- reasons: {'; '.join(failure.reasons)}",
+                "",
+            ]
     return "\n".join(parts) + "\n"
 
 
-def _html_table(headers: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+def _html_table(table: Table) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in table.headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in table.rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _img(alt: str, png: str) -> str:
+    return f"<img alt='{html.escape(alt)}' src='data:image/png;base64,{png}'>"
+
+
 _CSS = (
-    "body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}"
+    "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}"
     "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}"
-    "tr:last-child td{font-weight:bold}.fail{border-left:4px solid #c33;padding-left:8px;margin:8px 0}"
+    ".types tr:last-child td{font-weight:bold}.fail{border-left:4px solid #c33;padding-left:8px;margin:8px 0}"
+    ".sets{display:flex;gap:2em;flex-wrap:wrap;align-items:flex-start}.sets>div{flex:1 1 560px}"
 )
 
 
-def render_html(report: EvalReport) -> str:
-    """A self-contained HTML report: the tables plus the charts embedded as base64 PNG."""
-    failures = "".join(
+def _html_failures(scored: SetReport) -> str:
+    if not scored.failures_shown:
+        return f"<p>{html.escape(_hidden_note(scored))}</p>"
+    return "".join(
         f"<div class='fail'><b>{html.escape(f.id)}</b> ({html.escape(f.type)}): {html.escape(f.question)}<br>"
-        f"expected: {html.escape(f.expected)}<br>got: {html.escape(f.got)}<br>"
+        f"first line: {html.escape(f.first_line or '(empty)')}<br>"
+        f"cited: {html.escape(', '.join(f.cited) or 'nothing')}; gold: {html.escape(', '.join(f.gold) or 'none')}"
+        f"<br>expected: {html.escape(f.expected)}<br>got: {html.escape(f.got)}<br>"
         f"reasons: {html.escape('; '.join(f.reasons))}</div>"
-        for f in report.failures
+        for f in scored.failures
     )
+
+
+def _html_set_column(scored: SetReport) -> str:
+    """One set's column: per-type table, its charts, its failures."""
+    name = html.escape(scored.name)
+    return (
+        f"<div><h2>{name}{' (held-out)' if scored.heldout else ' (dev)'}</h2>"
+        f"<p>{html.escape(_set_line(scored).replace('`', ''))}</p>"
+        f"<h3>Per type</h3><div class='types'>{_html_table(type_table(scored))}</div>"
+        + _img(f"{scored.name}: per-type accuracy and hit", plots.type_chart(scored))
+        + _img(f"{scored.name}: latency histogram", plots.latency_chart(scored))
+        + f"<h3>Failures ({scored.n_failed})</h3>{_html_failures(scored)}</div>"
+    )
+
+
+def render_html(report: EvalReport) -> str:
+    """A self-contained HTML report: the scores table, then one column per set with its tables and charts."""
+    headline = report.headline().name
+    columns = "".join(_html_set_column(scored) for scored in report.sets.values())
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>policyqa eval report</title>"
         f"<style>{_CSS}</style></head><body><h1>policyqa eval report</h1>"
-        f"<p>{report.n_questions} questions from <code>{html.escape(report.gold_path)}</code>; index "
-        f"<code>{html.escape(report.index_version or '-')}</code>; {html.escape(report.created_at)}</p>"
-        f"<h2>Metrics per type</h2>{_html_table(*metric_table(report))}"
-        f"<img alt='per-type accuracy and hit' src='data:image/png;base64,{plots.type_chart(report)}'>"
-        f"<h2>Latency (ms)</h2>{_html_table(*latency_table(report))}"
-        f"<img alt='latency histogram' src='data:image/png;base64,{plots.latency_chart(report)}'>"
-        f"<h2>Failures ({len(report.failures)})</h2>{failures}</body></html>"
+        f"<p>index <code>{html.escape(report.index_version or '-')}</code>; {html.escape(report.created_at)}</p>"
+        f"<h2>Scores by set ({PASS}/{FAIL}: issue target met on {html.escape(headline)})</h2>"
+        f"{_html_table(scores_table(report))}"
+        + _img("scores by set against the targets", plots.sets_chart(report))
+        + f"<h2>Latency (ms)</h2>{_html_table(latency_table(report))}"
+        f"<div class='sets'>{columns}</div></body></html>"
     )
 
 
-def _text_table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-    lines = [headers, ["-" * w for w in widths], *rows]
-    return "\n".join(_pad(cells, widths) for cells in lines)
+def format_summary(report: EvalReport, failures: int = 0) -> str:
+    """The terminal summary: metrics x sets (+ targets), latency, one line per set, up to N failures per set."""
+    parts = [text_table(scores_table(report)), text_table(latency_table(report))]
+    parts += [
+        f"{name}: {s.n_questions} questions, {s.n_failed} failed, {s.overall.errors} errors"
+        for name, s in report.sets.items()
+    ]
+    if failures:
+        parts += [_failure_block(scored, failures) for scored in report.sets.values()]
+    return "\n\n".join(parts)
 
 
-def _pad(cells: list[str], widths: list[int]) -> str:
-    """First column left-aligned, the rest right-aligned."""
-    return "  ".join(
-        c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-    )
-
-
-def format_summary(report: EvalReport) -> str:
-    """A compact terminal table: metrics per type and overall (with baseline columns), latency, failures."""
-    return "\n\n".join(
-        [
-            _text_table(*metric_table(report)),
-            _text_table(*latency_table(report)),
-            f"{report.n_questions} questions, {len(report.failures)} failed, {report.overall.errors} errors",
-        ]
-    )
+def _failure_block(scored: SetReport, limit: int) -> str:
+    if not scored.failures_shown:
+        return f"{scored.name} failures: {_hidden_note(scored).replace('`', '')}"
+    shown = scored.failures[:limit]
+    lines = [f"{scored.name} failures ({len(shown)} of {scored.n_failed}):"]
+    for failure in shown:
+        lines += failure_lines(failure)
+    return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Run a gold file through the in-process service (and optionally the vanilla baseline) and score it."""
+"""Run gold files (dev and held-out) through the in-process service (and optionally the baseline); score each."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -17,8 +18,28 @@ from tqdm import tqdm
 from assistant.models import Answer, Citation
 from eval import metrics
 from eval.baseline import BaselineRAG
-from eval.gold import DEFAULT_GOLD_PATH, OUT_OF_SCOPE, UNIT_TASKS, GoldQuestion, SourceRef, load_gold
-from eval.models import BaselineReport, BaselineResult, EvalReport, Expected, MetricSummary, QuestionResult
+from eval.gold import (
+    DEFAULT_GOLD_PATH,
+    ENGLISH,
+    HELDOUT_GOLD_PATH,
+    META,
+    MULTI_TURN,
+    OUT_OF_SCOPE,
+    SHORT_ANSWER_TYPES,
+    UNIT_TASKS,
+    GoldQuestion,
+    SourceRef,
+    load_gold,
+)
+from eval.models import (
+    BaselineReport,
+    BaselineResult,
+    EvalReport,
+    Expected,
+    MetricSummary,
+    QuestionResult,
+    SetReport,
+)
 from eval.report import failures_of, source_text, write_reports
 from ingest.records import PolicyDocument
 from vectorstore.errors import ConfigurationError, InvalidQuestionError
@@ -36,40 +57,109 @@ class QAService(Protocol):
     def document(self) -> PolicyDocument: ...
 
 
+@dataclass(frozen=True)
+class GoldSet:
+    """One gold file to score, named by its stem."""
+
+    name: str
+    path: Path
+    sha256: str
+    questions: list[GoldQuestion]
+    heldout: bool
+    limit: int | None = None
+
+
+def default_gold_paths() -> list[Path]:
+    """The dev set, plus the held-out set when it exists."""
+    if HELDOUT_GOLD_PATH.exists():
+        return [DEFAULT_GOLD_PATH, HELDOUT_GOLD_PATH]
+    logger.warning("no held-out set at %s; scoring the dev set only", HELDOUT_GOLD_PATH)
+    return [DEFAULT_GOLD_PATH]
+
+
+def is_heldout(path: Path) -> bool:
+    """A held-out file is named like eval/gold/heldout.jsonl (its stem contains `heldout`)."""
+    return "heldout" in Path(path).stem.casefold()
+
+
+def load_sets(paths: Sequence[Path], limit: int | None = None) -> list[GoldSet]:
+    """Load each gold file (its first `limit` questions), held-out sets first; stems must be distinct."""
+    sets = []
+    for path in map(Path, paths):
+        questions = load_gold(path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        chosen = questions[:limit] if limit else questions
+        sets.append(GoldSet(path.stem, path, digest, chosen, is_heldout(path), limit))
+    names = [s.name for s in sets]
+    if duplicated := sorted({n for n in names if names.count(n) > 1}):
+        raise ConfigurationError(f"gold files must have distinct names (file stems); repeated: {duplicated}")
+    return sorted(sets, key=lambda s: not s.heldout)
+
+
 def run_eval(
     service: QAService,
-    gold_path: Path = DEFAULT_GOLD_PATH,
+    gold_paths: Path | Sequence[Path] | None = None,
     out_dir: Path = Path("eval-report"),
     baseline: bool = False,
     progress: bool = False,
     *,
     embeddings: Embeddings | None = None,
     baseline_k: int = 5,
+    limit: int | None = None,
+    show_heldout_failures: bool = False,
 ) -> EvalReport:
-    """Ask every gold question, score it, optionally score the baseline, write all report files to out_dir."""
-    gold_path = Path(gold_path)
-    questions = load_gold(gold_path)
+    """Score every gold file (default: dev + held-out) side by side, optionally the baseline; write the reports."""
+    if gold_paths is None:
+        gold_paths = default_gold_paths()
+    sets = load_sets([gold_paths] if isinstance(gold_paths, Path | str) else gold_paths, limit)
     document = service.document
-    results = [evaluate_question(service, q, document) for q in _progress(questions, progress, "eval")]
-    baseline_report = None
+    results = {
+        s.name: [
+            evaluate_question(service, q, document)
+            for q in _progress(s.questions, progress, f"eval {s.name}")
+        ]
+        for s in sets
+    }
+    baselines: dict[str, BaselineReport] = {}
     if baseline:
-        baseline_report = run_baseline(
-            document, questions, embeddings or service_embeddings(service), baseline_k, progress
+        baselines = run_baselines(
+            document, sets, embeddings or service_embeddings(service), baseline_k, progress
         )
+    pooled = [r for group in results.values() for r in group]
     report = EvalReport(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        gold_path=str(gold_path),
-        gold_sha256=hashlib.sha256(gold_path.read_bytes()).hexdigest(),
         index_version=str(getattr(service, "index_version", "") or ""),
+        n_questions=len(pooled),
+        overall=summarize(pooled),
+        sets={
+            s.name: set_report(s, results[s.name], baselines.get(s.name), show_heldout_failures) for s in sets
+        },
+    )
+    write_reports(report, {s.name: s.questions for s in sets}, document, Path(out_dir))
+    return report
+
+
+def set_report(
+    gold: GoldSet, results: list[QuestionResult], baseline: BaselineReport | None, show_heldout_failures: bool
+) -> SetReport:
+    """One set's scores; a held-out set's failures are kept out of the report unless asked for."""
+    failures = failures_of(results)
+    shown = show_heldout_failures or not gold.heldout
+    return SetReport(
+        name=gold.name,
+        heldout=gold.heldout,
+        gold_path=str(gold.path),
+        gold_sha256=gold.sha256,
+        limit=gold.limit,
         n_questions=len(results),
+        n_failed=len(failures),
         overall=summarize(results),
         per_type={kind: summarize(group) for kind, group in group_by_type(results).items()},
-        failures=failures_of(results),
+        failures_shown=shown,
+        failures=failures if shown else [],
         results=results,
-        baseline=baseline_report,
+        baseline=baseline,
     )
-    write_reports(report, questions, document, Path(out_dir))
-    return report
 
 
 def evaluate_question(service: QAService, question: GoldQuestion, document: PolicyDocument) -> QuestionResult:
@@ -116,6 +206,11 @@ def score_answer(
         result.answer_correct = refused
     else:
         result.answer_correct = not refused and not missing
+    result.first_line = metrics.first_line(answer)
+    if question.type in SHORT_ANSWER_TYPES and not refused:
+        result.first_line_correct = metrics.first_line_correct(answer, question.answer_must_contain_any)
+    result.english = question.type == ENGLISH or metrics.is_english(question.question)
+    result.answer_chars = metrics.answer_length(answer)
     if question.type == UNIT_TASKS:
         result.set_scores = metrics.set_scores((s.id for s in cited if s.type == "task"), question.gold_tasks)
     result.reasons = failure_reasons(question, result, missing)
@@ -128,6 +223,8 @@ def failure_reasons(question: GoldQuestion, result: QuestionResult, missing: lis
         return [] if result.refused else ["answered an out-of-scope question instead of refusing"]
     reasons = ["refused an answerable question"] if result.refused else []
     reasons += [f"answer lacks all of {group}" for group in missing]
+    if not missing and result.first_line_correct is False:
+        reasons.append("the answer is not in the first line")
     primary = question.primary_source()
     if primary is not None and not result.hit:
         reasons.append(f"primary source {primary.label()} not cited")
@@ -161,6 +258,8 @@ def citation_context(document: PolicyDocument, citation: Citation) -> str:
 def summarize(results: Sequence[QuestionResult]) -> MetricSummary:
     """Aggregate per-question scores: means of retrieval scores, accuracy, set scores, refusal rates, latency."""
     sets = [r.set_scores for r in results if r.set_scores is not None]
+    in_scope = [r for r in results if r.type != OUT_OF_SCOPE]
+    answered = [r for r in in_scope if not r.refused and r.error is None]
     return MetricSummary(
         n=len(results),
         hit=metrics.mean(r.hit for r in results),
@@ -168,6 +267,17 @@ def summarize(results: Sequence[QuestionResult]) -> MetricSummary:
         mrr=metrics.mean(r.reciprocal_rank for r in results),
         citation_precision=metrics.mean(r.citation_precision for r in results),
         answer_accuracy=metrics.mean(float(r.answer_correct) for r in results),
+        in_scope_accuracy=metrics.mean(float(r.answer_correct) for r in in_scope),
+        first_line_accuracy=metrics.rate(
+            r.first_line_correct for r in results if r.first_line_correct is not None
+        ),
+        english_hit=metrics.mean(r.hit for r in results if r.english),
+        multi_turn_hit=metrics.mean(r.hit for r in results if r.type == MULTI_TURN),
+        meta_accuracy=metrics.mean(float(r.answer_correct) for r in results if r.type == META),
+        answer_length=metrics.length_stats([r.answer_chars for r in answered]),
+        short_answer_length=metrics.length_stats(
+            [r.answer_chars for r in answered if r.type in SHORT_ANSWER_TYPES]
+        ),
         set_precision=metrics.mean(s.precision for s in sets),
         set_recall=metrics.mean(s.recall for s in sets),
         set_f1=metrics.mean(s.f1 for s in sets),
@@ -178,26 +288,24 @@ def summarize(results: Sequence[QuestionResult]) -> MetricSummary:
     )
 
 
-def run_baseline(
-    document: PolicyDocument,
-    questions: Sequence[GoldQuestion],
-    embeddings: Embeddings,
-    k: int,
-    progress: bool,
-) -> BaselineReport:
-    """Score the vanilla RAG baseline's retrieval on the same questions (the question alone, no history)."""
+def run_baselines(
+    document: PolicyDocument, sets: Sequence[GoldSet], embeddings: Embeddings, k: int, progress: bool
+) -> dict[str, BaselineReport]:
+    """Score the vanilla RAG baseline's retrieval on every set's questions (one index, the question alone)."""
+    reports = {}
     with BaselineRAG(document, embeddings, k=k) as rag:
-        results = []
-        for question in _progress(questions, progress, "baseline"):
-            retrieval = rag.retrieve(question.question)
-            results.append(score_baseline(question, retrieval.sources, retrieval.latency_ms))
-        config = rag.config
-    return BaselineReport(
-        config=config,
-        overall=summarize_baseline(results),
-        per_type={kind: summarize_baseline(group) for kind, group in group_by_type(results).items()},
-        results=results,
-    )
+        for gold in sets:
+            results = []
+            for question in _progress(gold.questions, progress, f"baseline {gold.name}"):
+                retrieval = rag.retrieve(question.question)
+                results.append(score_baseline(question, retrieval.sources, retrieval.latency_ms))
+            reports[gold.name] = BaselineReport(
+                config=rag.config,
+                overall=summarize_baseline(results),
+                per_type={kind: summarize_baseline(group) for kind, group in group_by_type(results).items()},
+                results=results,
+            )
+    return reports
 
 
 def score_baseline(question: GoldQuestion, cited: Sequence[SourceRef], latency_ms: float) -> BaselineResult:

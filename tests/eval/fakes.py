@@ -44,7 +44,7 @@ class FakeService:
 
 class FakeOracleService(FakeService):
     """A perfect service for a given gold set: cites every gold source (primary first), says the first string of
-    every answer group, refuses out-of-scope questions."""
+    every answer group in the answer's first line (a quote line follows), refuses out-of-scope questions."""
 
     def __init__(self, document: PolicyDocument, questions: list[GoldQuestion]) -> None:
         # The same follow-up ("配合单位呢？") recurs with different histories, so key on both.
@@ -61,7 +61,8 @@ class FakeOracleService(FakeService):
         sources = question.gold_sources()
         if primary is not None:
             sources = [primary, *[s for s in sources if s != primary]]
-        text = "；".join(group[0] for group in question.answer_must_contain_any) or "见来源。"
+        first = "；".join(group[0] for group in question.answer_must_contain_any) or "见来源。"
+        text = f"{first}\n\n> 原文：见所引条目。"
         return Answer(answer=text, citations=[Citation(type=s.type, id=s.id) for s in sources])
 
 

@@ -28,7 +28,6 @@ from eval.bench import (
     render_table,
     time_pass,
 )
-from eval.cli import gold_slice
 from eval.gold import DEFAULT_GOLD_PATH, load_gold
 from eval.load import HttpBench, LoadLevel, Outcome, summarize_level
 from eval.metrics import LatencyStats
@@ -250,7 +249,7 @@ def test_commands_are_registered_with_their_defaults() -> None:
     )
     evaluation = parser.parse_args(["eval", "--baseline", "--limit", "3"])
     assert (evaluation.out, evaluation.baseline, evaluation.limit) == (Path("reports/eval"), True, 3)
-    assert evaluation.gold == DEFAULT_GOLD_PATH
+    assert evaluation.gold is None  # the dev and the held-out set
 
 
 def test_limit_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
@@ -258,11 +257,6 @@ def test_limit_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         parser.parse_args(["eval", "--limit", "0"])
     assert "must be at least 1" in capsys.readouterr().err
-
-
-def test_gold_slice_keeps_the_first_records(tmp_path: Path) -> None:
-    path = gold_slice(DEFAULT_GOLD_PATH, 7, tmp_path / "out")
-    assert [q.id for q in load_gold(path)] == [q.id for q in load_gold(DEFAULT_GOLD_PATH)[:7]]
 
 
 def _use_index(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
@@ -280,7 +274,7 @@ def test_eval_command_scores_a_slice(
     _use_index(monkeypatch, indexed_settings)
     assert main(["eval", "--limit", "4", "--out", str(tmp_path / "eval")]) == 0
     report = json.loads((tmp_path / "eval" / "report.json").read_text(encoding="utf-8"))
-    assert report["n_questions"] == 4
+    assert report["sets"]["qa"]["n_questions"] == 4
     assert report["overall"]["errors"] == 0
     assert "4 questions" in capsys.readouterr().out
 

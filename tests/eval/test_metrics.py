@@ -227,3 +227,72 @@ def test_latency_stats_of_nothing_is_all_zero() -> None:
     stats = metrics.latency_stats([])
     assert stats.count == 0
     assert (stats.mean, stats.p50, stats.p99, stats.max) == (0.0, 0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("区经济信息委牵头。\n\n> 原文：……", "区经济信息委牵头。"),
+        ("\n\n  13个工作日  \n依据第34项", "13个工作日"),  # leading blank lines are skipped
+        ("one line only", "one line only"),
+        ("", ""),
+        (" \n \n", ""),
+    ],
+)
+def test_first_line_is_the_first_non_empty_line(answer: str, expected: str) -> None:
+    assert metrics.first_line(answer) == expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "groups", "expected"),
+    [
+        ("不超过13 个工作日。\n> 原文：压减用气接入时间", [["13个工作日"]], True),
+        ("第34项的规定如下：\n不超过13个工作日。", [["13个工作日"]], False),  # right answer, second line
+        (
+            "区经济信息委牵头，\n区住房城乡建委配合。",
+            [["经济信息委"], ["住房城乡建委"]],
+            False,
+        ),  # one group below
+        ("\nIt takes 9 Working Days.\nSource: task 34", [["9 working days"]], True),
+        ("", [["13个工作日"]], False),
+        ("任何回答", [], True),
+    ],
+)
+def test_first_line_correct_reads_only_the_first_line(
+    answer: str, groups: list[list[str]], expected: bool
+) -> None:
+    assert metrics.first_line_correct(answer, groups) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Which unit leads the work on gas connection time?", True),
+        ("Who leads task 34 (压减用气接入时间)?", True),  # a quoted Chinese title in an English question
+        ("压减用气接入时间由谁牵头？", False),
+        ("5G基站建设由哪个部门负责？", False),  # a Latin token inside a Chinese question
+        ("IT系统", False),  # two letters, two ideographs: a tie is not English
+        ("第34项？", False),
+        ("", False),
+        ("ＡＢＣ", False),  # full-width letters are not ASCII letters
+    ],
+)
+def test_is_english_compares_latin_letters_with_cjk_characters(text: str, expected: bool) -> None:
+    assert metrics.is_english(text) is expected
+
+
+def test_answer_length_counts_characters_without_surrounding_whitespace() -> None:
+    assert metrics.answer_length("  区经济信息委牵头。\n") == 9
+    assert metrics.answer_length("") == 0
+
+
+def test_length_stats_median_and_p90() -> None:
+    stats = metrics.length_stats([10, 40, 20, 30, 100])
+    assert (stats.count, stats.median, stats.p90) == (5, 30.0, pytest.approx(76.0))
+    even = metrics.length_stats([10, 20])
+    assert even.median == pytest.approx(15.0) and even.p90 == pytest.approx(19.0)
+
+
+def test_length_stats_of_nothing_has_no_median() -> None:
+    stats = metrics.length_stats([])
+    assert (stats.count, stats.median, stats.p90) == (0, None, None)

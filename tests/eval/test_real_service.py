@@ -37,8 +37,10 @@ def test_real_service_and_baseline_are_scored_on_every_question(
     report = run_eval(service, gold_slice, out, baseline=True, progress=False, embeddings=embeddings)
     assert report.n_questions == PER_TYPE * len(QUESTION_TYPES)
     assert report.overall.errors == 0 and report.index_version == service.index_version
-    assert set(report.per_type) == set(QUESTION_TYPES)
-    assert report.baseline is not None and set(report.baseline.per_type) == set(QUESTION_TYPES)
-    assert all(r.answer.strip() for r in report.results)
-    assert all(r.latency_ms > 0 for r in report.results)
+    scored = report.sets["slice"]
+    assert set(scored.per_type) == set(QUESTION_TYPES)
+    assert scored.baseline is not None and set(scored.baseline.per_type) == set(QUESTION_TYPES)
+    assert all(r.answer.strip() for r in scored.results)
+    assert all(r.latency_ms > 0 for r in scored.results)
+    assert scored.overall.first_line_accuracy is not None and scored.overall.answer_length is not None
     assert {p.name for p in out.iterdir()} == {"report.json", "report.md", "report.html", "ragas.jsonl"}

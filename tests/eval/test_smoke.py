@@ -19,4 +19,4 @@ def test_eval_smoke_slice_writes_reports_and_scores(service, tmp_path: Path) -> 
     data = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert data["n_questions"] == len(lines[::6])
     assert report.overall.answer_accuracy is not None and report.overall.answer_accuracy >= 0.8
-    assert report.baseline is not None
+    assert list(report.sets) == ["slice"] and report.sets["slice"].baseline is not None
