@@ -196,7 +196,7 @@ _CSS = (
     "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}"
     "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}"
     ".types tr:last-child td{font-weight:bold}.fail{border-left:4px solid #c33;padding-left:8px;margin:8px 0}"
-    ".sets{display:flex;gap:2em;flex-wrap:wrap;align-items:flex-start}.sets>div{flex:1 1 560px}"
+    ".sets{display:flex;gap:2em;align-items:flex-start;overflow-x:auto}.sets>div{flex:0 0 auto;max-width:960px}"
 )
 
 
@@ -244,11 +244,11 @@ def render_html(report: EvalReport) -> str:
 
 def format_summary(report: EvalReport, failures: int = 0) -> str:
     """The terminal summary: metrics x sets (+ targets), latency, one line per set, up to N failures per set."""
-    parts = [text_table(scores_table(report)), text_table(latency_table(report))]
-    parts += [
+    counts = "\n".join(
         f"{name}: {s.n_questions} questions, {s.n_failed} failed, {s.overall.errors} errors"
         for name, s in report.sets.items()
-    ]
+    )
+    parts = [text_table(scores_table(report)), text_table(latency_table(report)), counts]
     if failures:
         parts += [_failure_block(scored, failures) for scored in report.sets.values()]
     return "\n\n".join(parts)

@@ -127,7 +127,9 @@ def scores_table(report: EvalReport) -> Table:
             if scored.baseline is not None:
                 cells.append(fmt(row.value(scored.baseline.overall), row.unit) if row.baseline else "–")
         rows.append([*cells, row.target.text() if row.target else ""])
-    failed = [str(s.n_failed) for s in report.sets.values() for _ in range(1 + (s.baseline is not None))]
+    failed = []
+    for scored in report.sets.values():
+        failed += [str(scored.n_failed), "–"] if scored.baseline is not None else [str(scored.n_failed)]
     rows.append(["failed questions", *failed, ""])
     return Table(headers, rows)
 

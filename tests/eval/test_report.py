@@ -143,6 +143,7 @@ def test_baseline_columns_follow_their_set() -> None:
     assert scores_table(report).headers == ["metric", "qa", "qa (base)", "target"]
     assert row(report, "hit") == ["hit", f"0.900 {FAIL}", "0.600", ">= 0.95"]
     assert row(report, "first-line accuracy")[2] == "–"  # the baseline only retrieves
+    assert row(report, "failed questions") == ["failed questions", "2", "–", ""]
     types = type_table(scored)
     assert types.headers[:5] == ["type", "n", "hit", "hit (base)", "cite@1"]
     assert types.rows[-1][:4] == ["OVERALL", "10", "0.900", "0.600"]
