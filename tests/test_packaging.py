@@ -14,14 +14,19 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant.config import REPO_ROOT, Settings
 from assistant.distribution import TOP_LEVEL_PACKAGES
+from eval.load import free_port
 from ingest.source import SOURCE_NAME
 from tests.fixtures.indexes import GAS_LEAD, GAS_QUESTION, SHARED_CACHE
 
@@ -231,6 +236,26 @@ def test_installed_policyqa_runs_the_wheels_code_outside_the_checkout(venv: Fres
     assert done.returncode == 0, done.stderr
     for path in done.stdout.split():
         assert Path(path).is_relative_to(venv.site_packages), path
+    env = {k: v for k, v in venv.env.items() if k != "POLICYQA_CACHE_DIR"}
+    defaults = subprocess.run(
+        [
+            str(venv.root / "bin" / "python"),
+            "-c",
+            "from assistant.config import Settings; s = Settings(); "
+            "print(s.source, s.index_dir, s.cache_dir, sep='\\n')",
+        ],
+        env=env,
+        cwd=venv.workdir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert defaults.returncode == 0, defaults.stderr
+    assert defaults.stdout.splitlines() == [
+        str(venv.site_packages / "ingest" / "bundled" / SOURCE_NAME),
+        str(Path(env["XDG_DATA_HOME"]) / "policyqa" / "index"),
+        str(Path(env["XDG_CACHE_HOME"]) / "policyqa"),
+    ]
     version = venv.run("policyqa", "--version")
     assert version.returncode == 0, version.stderr
     assert version.stdout.strip() == (
@@ -266,6 +291,48 @@ def test_installed_policyqa_ingests_and_answers_from_an_empty_folder(
     assert GAS_LEAD in ask.stdout
     assert "[task 34]" in ask.stdout
     assert "Traceback" not in ask.stderr
+
+    with serving(venv) as base_url:
+        reply = httpx.post(f"{base_url}/v1/ask", json={"question": GAS_QUESTION}, timeout=120)
+        ui = httpx.get(f"{base_url}/", timeout=60)
+    assert reply.status_code == 200, reply.text
+    assert GAS_LEAD in reply.json()["answer"]
+    assert ("task", 34) in [(c["type"], c["id"]) for c in reply.json()["citations"]]
+    assert ui.status_code == 200
+
+
+@contextmanager
+def serving(venv: FreshVenv) -> Iterator[str]:
+    """`policyqa serve` of the fresh venv on a free port until /readyz says 200; always stopped after."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(venv.root / "bin" / "policyqa"), "serve", "--port", str(port)],
+        env=venv.env,
+        cwd=venv.workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 600  # only so that a server that never gets ready fails the test
+        while _ready(port) is False:
+            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            assert time.monotonic() < deadline, "policyqa serve never became ready"
+            time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _ready(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def _clashing_wheel(dest: Path) -> Path:
