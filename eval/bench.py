@@ -19,6 +19,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
 
 from assistant.config import Settings
+from eval.attack import AttackBench, bench_attack
 from eval.baseline import BaselineRAG
 from eval.gold import DEFAULT_GOLD_PATH, GoldQuestion, load_gold
 from eval.load import HttpBench, LoadLevel, bench_http
@@ -83,6 +84,7 @@ class BenchResult(BaseModel):
     in_process: InProcessBench
     http: HttpBench
     ingest: IngestBench
+    attack: AttackBench | None = None
 
 
 class Target(BaseModel):
@@ -279,6 +281,8 @@ def run_bench(
     in_process = _in_process_part(settings, questions)
     logger.info("bench: HTTP load, %d requests per level", per_level)
     http = bench_http(settings, ask_payloads(questions), per_level)
+    logger.info("bench: %d-character questions from other clients", settings.max_question_chars)
+    attack = bench_attack(settings, ask_payloads(questions), per_level)
     logger.info("bench: ingest (%s)", "warm only" if quick else "cold and warm")
     ingest = bench_ingest(settings, quick)
     return BenchResult(
@@ -289,6 +293,7 @@ def run_bench(
         in_process=in_process,
         http=http,
         ingest=ingest,
+        attack=attack,
     )
 
 
@@ -308,6 +313,7 @@ NO_ERRORS = Target(op="==", threshold=0)
 COLD_INGEST = Target(op="<=", threshold=30)
 WARM_INGEST = Target(op="<=", threshold=5)
 PEAK_RSS = Target(op="<=", threshold=800)
+ATTACK_RATIO = Target(op="<=", threshold=3)
 _DECIMALS = {"ms": 1, "req/s": 1, "x": 2, "s": 1, "MB": 0, "": 0}
 
 
@@ -343,6 +349,21 @@ def level_rows(level: LoadLevel) -> list[Row]:
     ]
 
 
+def attack_rows(attack: AttackBench | None) -> list[Row]:
+    """Ordinary clients' p50 alone and beside clients sending maximum-length questions, and their ratio."""
+    if attack is None:
+        return []
+    name = f"HTTP {attack.clients} clients"
+    beside = f"while {attack.attackers} clients send {attack.question_chars}-character questions"
+    return [
+        Row(metric=f"{name} p50, alone", value=attack.alone.latency.p50, unit="ms"),
+        Row(metric=f"{name} p50, {beside}", value=attack.under_attack.latency.p50, unit="ms"),
+        Row(metric=f"{name} p50 ratio, {beside}", value=attack.ratio_p50, unit="x", target=ATTACK_RATIO),
+        Row(metric=f"{name} errors, {beside}", value=attack.under_attack.errors, target=NO_ERRORS),
+        Row(metric=f"long questions sent {beside}", value=attack.attack_requests),
+    ]
+
+
 def bench_rows(result: BenchResult) -> list[Row]:
     """Every row of the bench table, in reading order."""
     ingest = result.ingest
@@ -360,6 +381,7 @@ def bench_rows(result: BenchResult) -> list[Row]:
         ),
         Row(metric="HTTP warm-up pass errors", value=result.http.warmup.errors, target=NO_ERRORS),
         *(row for level in result.http.levels for row in level_rows(level)),
+        *attack_rows(result.attack),
         Row(metric="server start-up (to /readyz)", value=result.http.startup_s, unit="s"),
         Row(metric="server peak RSS", value=result.http.peak_rss_mb, unit="MB", target=PEAK_RSS),
         Row(

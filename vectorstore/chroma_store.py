@@ -113,6 +113,8 @@ def open_reader(url: str | None, path: Path | None) -> StoreClient:
         shutil.rmtree(copy, ignore_errors=True)
         if isinstance(exc, OSError):
             raise IndexCorruptError(f"Chroma directory {path} cannot be copied: {exc}") from exc
+        if isinstance(exc, IndexCorruptError):  # name the committed directory, not the private copy
+            raise IndexCorruptError(str(exc).replace(str(copy / "chroma"), str(path))) from exc
         raise
     return StoreClient(client=store.client, location=str(path), remote=False, private_copy=copy)
 

@@ -20,7 +20,7 @@ from assistant.service import PolicyQAService
 from assistant.suggestions import MAX_SUGGESTIONS, suggest_questions
 from ingest.records import PolicyDocument
 from vectorstore.errors import InvalidQuestionError, PolicyQAError
-from web.errors import UNAVAILABLE
+from web.errors import UNAVAILABLE, public_message
 from web.labels import Lang, UiLabels
 from web.render import render_answer, render_plain, ticket_text
 from web.sessions import StoreHolder, log_answer
@@ -97,7 +97,7 @@ class ChatHandlers:
         if isinstance(exc, InvalidQuestionError):
             return self.t(lang, "invalid", message=str(exc))
         if isinstance(exc, UNAVAILABLE):
-            return self.t(lang, "unavailable", message=str(exc))
+            return self.t(lang, "unavailable", message=public_message(exc))
         logger.error("UI answer failed", exc_info=exc)
         return self.t(lang, "failed")
 
@@ -154,7 +154,11 @@ class ChatHandlers:
         try:
             record = self.store.get().add_feedback(answer_id, "up" if data.liked else "down")
         except PolicyQAError as exc:
-            return None, gr.Row(visible=False), self.t(lang, "database_unavailable", message=str(exc))
+            return (
+                None,
+                gr.Row(visible=False),
+                self.t(lang, "database_unavailable", message=public_message(exc)),
+            )
         return record.id, gr.Row(visible=True), self.t(lang, "feedback_thanks")
 
     def comment(self, feedback_id: str | None, text: str, lang: Lang) -> tuple[str, str]:
@@ -164,7 +168,7 @@ class ChatHandlers:
         try:
             self.store.get().set_feedback_comment(feedback_id, (text or "").strip())
         except PolicyQAError as exc:
-            return text, self.t(lang, "database_unavailable", message=str(exc))
+            return text, self.t(lang, "database_unavailable", message=public_message(exc))
         return "", self.t(lang, "feedback_comment_saved")
 
     def notify(self, text: str, lang: Lang, key: str) -> None:

