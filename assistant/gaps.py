@@ -25,7 +25,7 @@ from prompts import load_toml
 
 Reason = Literal["refused", "rated_down"]
 Lang = Literal["zh", "en"]
-MERGE_SIMILARITY = 0.2  # centred cosine; average linkage
+MERGE_SIMILARITY = 0.2  # mean of centred cosine and word overlap; average linkage
 MIN_CENTRED_BATCH = 4  # below this, centring is meaningless: only near-duplicates merge
 NEAR_DUPLICATE = 0.95  # raw cosine
 MAX_QUESTIONS = 1500
@@ -78,7 +78,11 @@ def _terms(question: str) -> list[str]:
         word, flag = pair.word.strip(), pair.flag
         if flag == "eng":
             word = word.lower()
-            if len(word) < 3 or word in ENGLISH_FUNCTION_WORDS:
+            if (
+                len(word) < 3
+                or word in ENGLISH_FUNCTION_WORDS
+                or word in jieba.analyse.default_tfidf.stop_words
+            ):
                 continue
         elif len(word) < 2 or flag.startswith(SKIP_POS):
             continue
@@ -89,8 +93,12 @@ def _terms(question: str) -> list[str]:
 
 def _cluster(vectors: np.ndarray, threshold: float) -> list[list[int]]:
     """Average-linkage agglomerative clustering of unit row vectors; merge while similarity >= threshold."""
-    n = len(vectors)
-    sims = vectors @ vectors.T
+    return _cluster_matrix(vectors @ vectors.T, threshold)
+
+
+def _cluster_matrix(sims: np.ndarray, threshold: float) -> list[list[int]]:
+    """Average-linkage agglomerative clustering over a similarity matrix."""
+    n = len(sims)
     sizes = np.ones(n)
     members: list[list[int]] = [[i] for i in range(n)]
     alive = np.ones(n, dtype=bool)
@@ -115,8 +123,33 @@ def _embed(questions: list[str], embeddings: Embeddings) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
+def _search_terms(question: str) -> set[str]:
+    """Content words and their parts (天气预报 -> 天气, 预报), for the lexical similarity."""
+    words = set()
+    for word in jieba.cut_for_search(question.lower()):
+        word = word.strip()
+        if len(word) >= 2 and word not in ENGLISH_FUNCTION_WORDS and word.isalnum():
+            words.add(word)
+    return words
+
+
+def lexical_similarity(questions: list[str]) -> np.ndarray:
+    """IDF-weighted Jaccard overlap of the questions' words (jieba's general-language IDF)."""
+    idf = jieba.analyse.default_tfidf.idf_freq
+    median = jieba.analyse.default_tfidf.median_idf
+    terms = [_search_terms(q) for q in questions]
+    n = len(questions)
+    sims = np.zeros((n, n), dtype=np.float32)
+    for i in range(n):
+        for j in range(i + 1, n):
+            union = sum(idf.get(w, median) for w in terms[i] | terms[j])
+            shared = sum(idf.get(w, median) for w in terms[i] & terms[j])
+            sims[i, j] = sims[j, i] = shared / union if union else 0.0
+    return sims
+
+
 def group_questions(questions: list[str], embeddings: Embeddings) -> list[list[int]]:
-    """Indices of `questions` grouped by topic."""
+    """Indices of `questions` grouped by topic (centred embedding cosine averaged with word overlap)."""
     if len(questions) <= 1:
         return [[i] for i in range(len(questions))]
     vectors = _embed(questions, embeddings)
@@ -124,7 +157,8 @@ def group_questions(questions: list[str], embeddings: Embeddings) -> list[list[i
         return _cluster(vectors, NEAR_DUPLICATE)
     centred = vectors - vectors.mean(axis=0)
     centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
-    return _cluster(centred, MERGE_SIMILARITY)
+    combined = (centred @ centred.T + lexical_similarity(questions)) / 2
+    return _cluster_matrix(combined, MERGE_SIMILARITY)
 
 
 def _name_topics(groups: list[list[str]]) -> list[list[str]]:

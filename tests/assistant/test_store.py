@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,26 +39,33 @@ def postgres_url() -> str | None:
     return url
 
 
-def fresh_postgres_schema(url: str) -> str:
-    """A new, empty schema on the test server; returns a URL whose connections use it."""
+@contextmanager
+def fresh_postgres_schema(url: str) -> Iterator[str]:
+    """A new, empty schema on the test server (dropped afterwards); yields a URL whose connections use it."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
     separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{schema}"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database: a SQLite file, or a fresh schema on the test PostgreSQL."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
     url = postgres_url()
     if not url:
-        pytest.skip(f'no PostgreSQL configured ({PG_URL_ENV}); `eval "$(bash .ci/start-postgres)"`')
-    return fresh_postgres_schema(url)
+        pytest.skip(f"no PostgreSQL configured ({PG_URL_ENV}); run .ci/start-postgres")
+    with fresh_postgres_schema(url) as schema_url:
+        yield schema_url
 
 
 @pytest.fixture
