@@ -1,18 +1,52 @@
-"""Grounded, extractive answers composed from records: every quote is verbatim from the record it cites."""
+"""Grounded, extractive answers: line 1 answers (in the asker's language) and cites its record, then the
+supporting sentences verbatim, then related rows one line each. Every quote is verbatim from its record."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 
+from assistant.evidence import RecordEvidence, ScoredSentence
 from assistant.markers import int_to_cn
 from assistant.models import Citation
+from assistant.vocabulary import HEDGES, VALUE_PATTERNS
 from ingest.records import NoticeItem, PolicyDocument, Task
+from ingest.sentences import split_sentences
 from prompts import format_phrase
 
-_SENTENCE_RE = re.compile(r"[^。；！？]+[。；！？]?")
-_DIGIT_RE = re.compile(r"\d")
 EnglishName = Callable[[str], str]
+_CLAUSE_END = "，,：:；;。！？"
+MAX_QUOTE = 110
+#: Titles of the notice paragraphs that are searched like records (ingest.sentences.meta_records).
+META_TITLES = {2: "实施方案前言", 3: "指导思想", 4: "工作目标"}
+_EN_UNITS = {
+    "工作日": "working days",
+    "自然日": "calendar days",
+    "小时": "hours",
+    "天": "days",
+    "日": "days",
+    "分钟": "minutes",
+    "个月": "months",
+    "月": "months",
+    "周": "weeks",
+    "年": "years",
+    "家": "enterprises",
+    "项": "items",
+    "类": "categories",
+    "户": "households",
+    "件": "cases",
+    "次": "times",
+    "个": "",
+    "人": "people",
+    "元": "yuan",
+    "万元": "ten thousand yuan",
+    "亿元": "hundred million yuan",
+}
+
+
+def sentences(text: str) -> list[str]:
+    """Split record text into verbatim sentences/clauses ending in 。；！？."""
+    return split_sentences(text)
 
 
 def marker(kind: str, ref: int, lang: str) -> str:
@@ -25,35 +59,29 @@ def marker(kind: str, ref: int, lang: str) -> str:
 
 
 def unit_names(units: list[str], lang: str, english: EnglishName) -> str:
-    """Unit list in the answer language (Chinese names, English name added for English answers)."""
+    """Unit list in the answer language (Chinese names; English answers add the English name)."""
     if not units:
         return format_phrase("none_value", lang)
     names = [format_phrase("unit_name", lang, name=u, english=english(u)) for u in units]
     return format_phrase("unit_separator", lang).join(names)
 
 
-def sentences(text: str) -> list[str]:
-    """Split record text into verbatim sentences/clauses ending in 。；！？."""
-    return [s for s in _SENTENCE_RE.findall(text) if s.strip()]
+def task_title(task: Task) -> str:
+    """A title that stands on its own: the city-level task's first clause (a whole clause, never cut)."""
+    first = sentences(task.city_task)[0].rstrip("。；")
+    clause = re.split(r"[，,；]", first, maxsplit=1)[0]
+    return clause if len(clause) >= 6 else first
 
 
-def _bigrams(text: str) -> set[str]:
-    chars = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text.lower())
-    return {chars[i : i + 2] for i in range(len(chars) - 1)}
-
-
-def best_sentences(texts: list[str], question: str, want_numbers: bool, limit: int = 2) -> list[str]:
-    """The sentences of `texts` that best match the question (numbers preferred when asked for)."""
-    q = _bigrams(question)
-    scored = []
-    for order, sent in enumerate(s for t in texts for s in sentences(t)):
-        overlap = len(q & _bigrams(sent))
-        bonus = 2.5 if want_numbers and _DIGIT_RE.search(sent) else 0.0
-        scored.append((overlap + bonus, -order, sent))
-    scored.sort(reverse=True)
-    chosen = [s for _, _, s in scored[:limit] if s]
-    order_of = {s: i for i, s in enumerate(s for t in texts for s in sentences(t))}
-    return sorted(dict.fromkeys(chosen), key=lambda s: order_of[s])
+def record_title(doc: PolicyDocument, kind: str, ref: int) -> str:
+    """Title of a task row or notice item."""
+    if kind == "task" and (task := doc.task(ref)):
+        return task_title(task)
+    if kind == "item" and (item := doc.item(ref)):
+        return item.title
+    if kind == "meta":
+        return META_TITLES.get(ref, "")
+    return ""
 
 
 def task_citation(task: Task, quote: str, score: float = 0.0) -> Citation:
@@ -62,7 +90,7 @@ def task_citation(task: Task, quote: str, score: float = 0.0) -> Citation:
         type="task",
         id=task.no,
         section=task.section,
-        title=task.city_task.split("，", 1)[0].rstrip("。"),
+        title=task_title(task),
         lead_units=list(task.lead_units),
         coop_units=list(task.coop_units),
         quote=quote,
@@ -88,127 +116,99 @@ def meta_citation(ref: int, title: str, quote: str, score: float = 0.0) -> Citat
     return Citation(type="meta", id=ref, title=title, quote=quote, score=score)
 
 
-def compose_task(
-    task: Task, question: str, intent: str, lang: str, english: EnglishName, wants_coop: bool = False
-) -> tuple[str, Citation]:
-    """Answer about one task: responsible units and the commitment, quoted, each with its marker."""
-    mk = marker("task", task.no, lang)
-    lead = unit_names(task.lead_units, lang, english)
-    lines = []
-    if intent == "who_coops" or wants_coop:
-        if task.coop_units:
-            coop = unit_names(task.coop_units, lang, english)
-            lines.append(format_phrase("lead_coop_answer", lang, lead_units=lead, coop_units=coop, marker=mk))
-        else:
-            lines.append(format_phrase("lead_answer", lang, units=lead, marker=mk))
-            lines.append(format_phrase("no_coop_units", lang, marker=mk))
+def record_citation(
+    doc: PolicyDocument, kind: str, ref: int, quote: str, score: float = 0.0
+) -> Citation | None:
+    """The citation card of any task or item."""
+    if kind == "task" and (task := doc.task(ref)):
+        return task_citation(task, quote, score)
+    if kind == "item" and (item := doc.item(ref)):
+        return item_citation(item, quote, score)
+    if kind == "meta" and ref in META_TITLES:
+        return meta_citation(ref, META_TITLES[ref], quote, score)
+    return None
+
+
+# ------------------------------------------------------------------ clauses and values
+
+
+def value_clause(sentence: str, kinds: list[str], relevance: Callable[[str], float] | None = None) -> str:
+    """The verbatim clause of `sentence` holding a value of one of `kinds` (widened when very short); with
+    several values, the clause most relevant to the question (10千伏 -> its own 30个工作日, not the 8 before it)."""
+    clauses = [
+        _clause_around(sentence, m.start(), m.end())
+        for kind in kinds
+        if (pattern := VALUE_PATTERNS.get(kind)) is not None
+        for m in pattern.finditer(sentence)
+    ]
+    if not clauses:
+        return short_quote(sentence)
+    if relevance is None:
+        return clauses[0]
+    return max(clauses, key=lambda c: (relevance(c), -clauses.index(c)))
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(c, 0, start) for c in _CLAUSE_END) + 1
+    right_positions = [p for c in _CLAUSE_END if (p := text.find(c, end)) >= 0]
+    right = min(right_positions) if right_positions else len(text)
+    if end - left < 12 and left > 0:  # "3个工作日内办结" alone says too little: take the clause before too
+        left = max(text.rfind(c, 0, left - 1) for c in _CLAUSE_END) + 1
+    return text[left:right].strip()
+
+
+def short_quote(sentence: str) -> str:
+    """A sentence, or its leading clauses up to MAX_QUOTE characters (verbatim, whole clauses)."""
+    text = sentence.strip()
+    if len(text) <= MAX_QUOTE:
+        return text
+    cut = max((text.rfind(c, 0, MAX_QUOTE) for c in "，；："), default=-1)
+    return text[: cut if cut > 20 else MAX_QUOTE]
+
+
+def english_value(clause: str, kinds: list[str]) -> str:
+    """Numbers with their units in English (13个工作日 -> 13 working days), from the clause's first value."""
+    for kind in kinds:
+        pattern = VALUE_PATTERNS.get(kind)
+        match = pattern.search(clause) if pattern else None
+        if match:
+            return _english_number(match.group(0))
+    return ""
+
+
+def _english_number(value: str) -> str:
+    compact = re.sub(r"\s+", "", value)
+    number = re.match(r"\d+(?:\.\d+)?", compact)
+    if not number:
+        return compact
+    rest = compact[number.end() :]
+    for unit in sorted(_EN_UNITS, key=len, reverse=True):
+        if rest.startswith(unit) or rest.startswith(f"个{unit}"):
+            return f"{number.group(0)} {_EN_UNITS[unit]}".strip()
+    return compact.replace("%", " %").replace(" %", "%")
+
+
+def scope_of(sentence: ScoredSentence | None, lang: str) -> str:
+    """Whose commitment a sentence is: the city-level task or the district measure (tasks only)."""
+    if sentence is None or sentence.sentence.type != "task":
+        return ""
+    return format_phrase("scope_city" if sentence.sentence.cell == "city" else "scope_district", lang)
+
+
+def hedge_of(text: str) -> str:
+    """The document's own hedge word in a sentence (探索, 推动, 力争 ...), if any."""
+    match = HEDGES.search(text)
+    return match.group(0) if match else ""
+
+
+def related_line(doc: PolicyDocument, record: RecordEvidence, lang: str, english: EnglishName) -> str:
+    """One line for a related record: its number, title and lead units."""
+    mk = marker(record.type, record.ref, lang)
+    title = record_title(doc, record.type, record.ref)
+    if record.type == "task" and (task := doc.task(record.ref)):
+        units = unit_names(task.lead_units, lang, english)
+    elif record.type == "item" and (item := doc.item(record.ref)):
+        units = unit_names(item.responsible_units, lang, english)
     else:
-        lines.append(format_phrase("lead_answer", lang, units=lead, marker=mk))
-    quotes = best_sentences([task.city_task, task.district_measure], question, intent == "numeric")
-    quoted = [format_phrase("numeric_answer", lang, quote=q, marker=mk) for q in quotes]
-    lines = [*quoted, *lines] if intent == "numeric" else [*lines, *quoted]
-    return "\n".join(lines), task_citation(task, quotes[0])
-
-
-def compose_task_card(task: Task, lang: str, english: EnglishName) -> tuple[str, Citation]:
-    """The whole row, for explicit task-number lookups."""
-    text = format_phrase(
-        "task_card",
-        lang,
-        no=task.no,
-        section=task.section,
-        city_task=task.city_task,
-        district_measure=task.district_measure,
-        lead_units=unit_names(task.lead_units, lang, english),
-        coop_units=unit_names(task.coop_units, lang, english),
-        marker=marker("task", task.no, lang),
-    )
-    return text, task_citation(task, task.district_measure)
-
-
-def compose_item(
-    item: NoticeItem, question: str, lang: str, english: EnglishName, full: bool
-) -> tuple[str, Citation]:
-    """Answer from a notice item: its responsible units and the most relevant sentences."""
-    mk = marker("item", item.index, lang)
-    units = unit_names(item.responsible_units, lang, english)
-    if full:
-        text = format_phrase(
-            "item_card",
-            lang,
-            index=item.index,
-            cn=int_to_cn(item.index),
-            part=item.part,
-            title=item.title,
-            text=item.text,
-            units=units,
-            marker=mk,
-        )
-        return text, item_citation(item, item.text)
-    quotes = best_sentences([item.text], question, want_numbers=True)
-    lines = [format_phrase("numeric_answer", lang, quote=q, marker=mk) for q in quotes]
-    quote = quotes[0]
-    if item.responsible_units:
-        lines.append(
-            format_phrase(
-                "item_responsible",
-                lang,
-                index=item.index,
-                cn=int_to_cn(item.index),
-                title=item.title,
-                units=units,
-                marker=mk,
-            )
-        )
-    return "\n".join(lines), item_citation(item, quote)
-
-
-def summary(task: Task) -> str:
-    """A verbatim short summary of a task: the first clause of its city-level task."""
-    first = sentences(task.city_task)[0]
-    return first.split("，", 1)[0] if len(first) > 40 else first
-
-
-def compose_unit_list(
-    unit: str, tasks: list[Task], role: str, lang: str, english: EnglishName
-) -> tuple[str, list[Citation]]:
-    """The complete list of tasks a unit leads (role='lead') or cooperates on (role='coop')."""
-    name = unit_names([unit], lang, english)
-    if not tasks:
-        return format_phrase(f"task_list_empty_{role}", lang, unit=name), []
-    lines = [format_phrase(f"task_list_{role}_header", lang, unit=name, n=len(tasks))]
-    citations = []
-    for task in tasks:
-        short = summary(task)
-        lines.append(
-            format_phrase(
-                "task_list_line", lang, no=task.no, summary=short, marker=marker("task", task.no, lang)
-            )
-        )
-        citations.append(task_citation(task, short))
-    return "\n".join(lines), citations
-
-
-def meta_quote(doc: PolicyDocument, ref: int) -> str:
-    """Verbatim document text behind meta chunk `ref` (chunk 5's counts are derived, so it quotes the annex title)."""
-    m = doc.meta
-    verbatim = {1: m.title, 2: m.preamble, 3: m.guiding_ideology, 4: m.goals, 5: m.annex_title}
-    return verbatim.get(ref, "")
-
-
-def meta_facts(doc: PolicyDocument) -> dict[str, tuple[int, str]]:
-    """Fact name -> (meta chunk id, verbatim value) for meta questions."""
-    m = doc.meta
-    return {
-        "date": (1, m.date),
-        "issuers": (1, "、".join(m.issuers)),
-        "title": (1, m.title),
-        "implements": (2, m.implements),
-        "based_on": (2, "".join(m.based_on)),
-        "target_year": (4, str(m.target_year)),
-        "goals": (4, m.goals),
-        "guiding": (3, m.guiding_ideology),
-        "task_count": (5, str(len(doc.tasks))),
-        "annex": (5, m.annex_title),
-        "recipients": (1, m.recipients),
-    }
+        return format_phrase("related_line_plain", lang, marker=mk, title=title)
+    return format_phrase("related_line", lang, marker=mk, title=title, units=units)

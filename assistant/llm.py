@@ -17,8 +17,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import BaseModel, Field, SecretStr
 
 import prompts
-from assistant.intent import SourceRef, chat_turns, find_markers, format_marker
 from assistant.models import SourceType
+from assistant.question_text import SourceRef, chat_turns, find_markers, format_marker
 from ingest.chunks import meta_texts
 from ingest.records import PolicyDocument
 from vectorstore.errors import LLMError

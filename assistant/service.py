@@ -5,50 +5,50 @@ service.ask(question, history) -> Answer      # raises InvalidQuestionError / In
                                               # IndexCorruptError / StoreUnavailableError only
 service.ask_stream(question, history) -> Iterator[AnswerEvent]
 service.document, get_task, list_tasks, get_item, list_units, check_ready, index_version
+
+Answering is a visible pipeline: analyse -> pick a handler from HANDLERS -> (the handler gathers evidence,
+checks answerability, composes). Follow-ups are resolved against the previous turn before a handler is picked.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
 
-from assistant import router
+from assistant.analysis import Analysis, analyse
+from assistant.catalog import DocumentCatalog, UnitSummary
 from assistant.compose import item_citation, task_citation
 from assistant.config import Settings
-from assistant.expand import expand_query, expansions
-from assistant.intent import (
-    QuestionAnalysis,
-    SourceRef,
-    analyze_question,
-    extract_references,
-    resolve_followup,
-    validate_question,
-)
+from assistant.handlers.base import Context, Handler, refusal
+from assistant.handlers.lookup import LookupHandler
+from assistant.handlers.numbered import NumberedHandler
+from assistant.handlers.structure import StructureHandler
+from assistant.handlers.units import UnitListHandler
+from assistant.lexicon import DocumentLexicon, build_lexicon
 from assistant.llm import generate_answer, make_chat_model, sources_for_prompt
 from assistant.loader import IndexHolder, LoadedIndex
 from assistant.models import Answer, Citation
-from assistant.scope import content_bigrams, coverage
+from assistant.question_text import validate_question
+from assistant.vocabulary import LIST_CUE
 from ingest.records import NoticeItem, PolicyDocument, Task
+from ingest.sentences import Sentence, record_sentences
 from ingest.units import UnitDirectory, load_unit_directory
-from prompts import format_phrase
 from vectorstore.embeddings import load_embeddings
 from vectorstore.errors import LLMError
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["AnswerEvent", "PolicyQAService", "UnitSummary", "build_service"]
 
-class UnitSummary(BaseModel):
-    """A unit with how many tasks it leads and cooperates on."""
-
-    name: str
-    english: str
-    lead_count: int
-    coop_count: int
+#: The handler table, most specific first; the lookup handler takes everything else.
+HANDLERS: list[Handler] = [NumberedHandler(), UnitListHandler(), StructureHandler(), LookupHandler()]
 
 
 class AnswerEvent(BaseModel):
@@ -58,6 +58,21 @@ class AnswerEvent(BaseModel):
     text: str = ""
     citations: list[Citation] = []
     answer: Answer | None = None
+
+
+@dataclass
+class _DocumentState:
+    """What is derived once per index version: vocabulary and sentences."""
+
+    version: str
+    lexicon: DocumentLexicon
+    sentences: dict[tuple[str, int], list[Sentence]]
+
+
+@dataclass
+class _Source:
+    type: str
+    ref: int
 
 
 class PolicyQAService:
@@ -70,21 +85,26 @@ class PolicyQAService:
         *,
         top_k: int = 5,
         max_question_chars: int = 2000,
-        policy: router.RefusalPolicy | None = None,
         chat_model: Any = None,
     ) -> None:
         self.holder = holder
         self.units = units
         self.top_k = top_k
         self.max_question_chars = max_question_chars
-        self.policy = policy or router.RefusalPolicy()
         self.chat_model = chat_model
+        self._state: _DocumentState | None = None
+        self._state_lock = threading.Lock()
 
     # ------------------------------------------------------------------ records
     @property
     def document(self) -> PolicyDocument:
         """The typed records of the current index version."""
         return self.holder.get().document
+
+    @property
+    def catalog(self) -> DocumentCatalog:
+        """Look-ups and filters over the current version's records."""
+        return DocumentCatalog(self.document, self.units)
 
     @property
     def index_version(self) -> str:
@@ -97,11 +117,11 @@ class PolicyQAService:
 
     def get_task(self, no: int) -> Task | None:
         """One annex row, or None."""
-        return self.document.task(no)
+        return self.catalog.get_task(no)
 
     def get_item(self, index: int) -> NoticeItem | None:
         """One notice item, or None."""
-        return self.document.item(index)
+        return self.catalog.get_item(index)
 
     def list_tasks(
         self,
@@ -111,32 +131,11 @@ class PolicyQAService:
         q: str | None = None,
     ) -> list[Task]:
         """Filter the table; unit filters resolve aliases, `q` matches any column text."""
-        doc = self.document
-        tasks = list(doc.tasks)
-        for unit, role in ((lead_unit, "lead"), (coop_unit, "coop")):
-            if unit:
-                name = self.units.canonical(unit) or unit
-                keep = {t.no for t in router.tasks_for_unit(doc, self.units, name, role)}
-                tasks = [t for t in tasks if t.no in keep]
-        if section:
-            tasks = [t for t in tasks if section in t.section]
-        if q:
-            tasks = [t for t in tasks if q in _row_text(t)]
-        return tasks
+        return self.catalog.list_tasks(lead_unit, coop_unit, section, q)
 
     def list_units(self) -> list[UnitSummary]:
         """Every unit named in the table, with its task counts (most tasks first)."""
-        doc = self.document
-        counts: dict[str, list[int]] = {}
-        for task in doc.tasks:
-            for role, entries in ((0, task.lead_units), (1, task.coop_units)):
-                for name in {u for e in entries for u in self.units.units_in_cell_entry(e)}:
-                    counts.setdefault(name, [0, 0])[role] += 1
-        summaries = [
-            UnitSummary(name=n, english=self.units.english(n), lead_count=c[0], coop_count=c[1])
-            for n, c in counts.items()
-        ]
-        return sorted(summaries, key=lambda s: (-(s.lead_count + s.coop_count), s.name))
+        return self.catalog.list_units()
 
     # ------------------------------------------------------------------ answering
     def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
@@ -144,8 +143,17 @@ class PolicyQAService:
         started = time.perf_counter()
         text = validate_question(question, self.max_question_chars)
         index = self.holder.get()
-        analysis = analyze_question(text, history or [], self.units)
-        answer = self._route(index, analysis, history or [])
+        ctx = self._context(index)
+        analysis = resolve_followup(analyse(text, history, self.units, ctx.lexicon, ctx.doc), ctx)
+        if analysis.foreign_anchors:  # another district, a year or title the document lacks, row > 176 ...
+            answer = refusal(analysis, "refused")
+            handler_name = "scope"
+        else:
+            handler = next(h for h in HANDLERS if h.matches(analysis))
+            answer = handler.answer(analysis, ctx)
+            handler_name = handler.name
+        if self.chat_model is not None and not answer.refused and handler_name == "lookup":
+            answer = self._generate(ctx.doc, analysis, answer, history or [])
         answer.index_version = index.version
         answer.timings["total"] = (time.perf_counter() - started) * 1e3
         return answer
@@ -158,108 +166,33 @@ class PolicyQAService:
         yield AnswerEvent(type="citations", citations=answer.citations)
         yield AnswerEvent(type="done", answer=answer)
 
-    def _route(self, index: LoadedIndex, analysis: QuestionAnalysis, history: list[dict[str, str]]) -> Answer:
-        doc, query = index.document, analysis.question
-        if router.OTHER_PLACES.search(analysis.question):
-            return router.refuse(analysis.language, analysis.intent)
-        own_topic = bool(
-            content_bigrams(analysis.question)
-            or expansions(analysis.question)
-            or analysis.units
-            or analysis.task_numbers
+    def _context(self, index: LoadedIndex) -> Context:
+        state = self._state
+        if state is None or state.version != index.version:
+            with self._state_lock:
+                state = self._state
+                if state is None or state.version != index.version:
+                    state = _DocumentState(
+                        version=index.version,
+                        lexicon=build_lexicon(index.document, self.units.all_names(cjk_only=True)),
+                        sentences=record_sentences(index.document),
+                    )
+                    self._state = state
+        return Context(
+            doc=index.document,
+            units=self.units,
+            lexicon=state.lexicon,
+            sentences=state.sentences,
+            retriever=index.retriever,
+            top_k=self.top_k,
         )
-        # With history, a question without a topic of its own ("配合单位有哪些？") can only be about the last turn.
-        if history and (analysis.is_followup or not own_topic):
-            followup = resolve_followup(analysis, history, self.units)
-            if followup is not None:
-                focus = _focus_refs(followup.previous_refs, followup.previous_answer)
-                analysis = followup.resolved
-                if focus and (not own_topic or self._topic_in(doc, focus[0], analysis.question)):
-                    return self._answer_on_focus(index, analysis, focus[:1])
-                query = followup.query or analysis.question
-        lang = analysis.language
-        if analysis.task_numbers:
-            return router.answer_task_numbers(doc, analysis.task_numbers, lang, self.units)
-        if analysis.item_numbers:
-            return router.answer_item_numbers(doc, analysis.item_numbers, analysis.question, lang, self.units)
-        intent = router.list_intent(analysis.question, analysis.intent, bool(analysis.units))
-        if intent in ("list_lead", "list_coop"):
-            role = "lead" if intent == "list_lead" else "coop"
-            if analysis.units:
-                return router.answer_unit_list(doc, self.units, analysis.units[0], role, lang)
-            unknown = router.unknown_unit_name(analysis.question, self.units)
-            if unknown:
-                return router.answer_unknown_unit(unknown, lang, analysis.intent)
-        part = router.answer_part(doc, analysis.question, lang)
-        if part is not None:
-            return part
-        item = router.item_by_title(doc, analysis.question)
-        if item is not None:
-            hits = [router.Retrieved(type="item", ref=item.index, score=1.0)]
-            return self._compose(index, analysis, hits)
-        if analysis.intent == "meta" or router.mentions_document(analysis.question):
-            meta = router.answer_meta(doc, analysis.question, lang)
-            if meta is not None:
-                return meta
-        return self._answer_by_retrieval(index, analysis, query, history)
-
-    def _compose(
-        self, index: LoadedIndex, analysis: QuestionAnalysis, hits: list[router.Retrieved]
-    ) -> Answer:
-        """A grounded answer from given records."""
-        text, cites = router.compose_from_hits(
-            index.document,
-            hits,
-            analysis.question,
-            analysis.intent,
-            analysis.language,
-            self.units,
-            analysis.wants_coop,
-        )
-        return Answer(answer=text, citations=cites, language=analysis.language, intent=analysis.intent)
-
-    def _topic_in(self, doc: PolicyDocument, ref: Any, question: str) -> bool:
-        """Does a follow-up's own topic lie inside the focused record (a refinement, not a new topic)?"""
-        text = router.record_text(doc, router.Retrieved(type=ref.type, ref=ref.id, score=1.0))
-        return coverage(question, [text], expansions(question)) >= 0.5
-
-    def _answer_on_focus(self, index: LoadedIndex, analysis: QuestionAnalysis, focus: list[Any]) -> Answer:
-        """A follow-up without a topic of its own ("那配合单位呢？"): answer on the previous turn's record."""
-        return self._compose(
-            index, analysis, [router.Retrieved(type=r.type, ref=r.id, score=1.0) for r in focus]
-        )
-
-    def _answer_by_retrieval(
-        self, index: LoadedIndex, analysis: QuestionAnalysis, query: str, history: list[dict[str, str]]
-    ) -> Answer:
-        result = index.retriever.retrieve(expand_query(query), max(self.top_k, 10))
-        lang, intent = analysis.language, analysis.intent
-        texts = [router.record_text(index.document, h) for h in result.hits[:3]]
-        if router.is_out_of_scope(analysis.question, lang, result, texts, self.policy):
-            answer = router.refuse(lang, intent)
-            answer.timings.update(result.timings)
-            return answer
-        if intent == "numeric":
-            result.hits = router.prefer_time_numbers(index.document, query, result.hits)
-        hits = router.pick_records(result, self.policy)
-        answer = self._compose(index, analysis, hits)
-        if intent == "numeric" and router.asks_time_but_none_stated(index.document, analysis.question, hits):
-            answer.answer = f"{format_phrase('no_time_stated', lang)}\n{answer.answer}"
-        answer.timings = dict(result.timings)
-        if self.chat_model is not None:
-            answer = self._generate(index, analysis, result, answer, history)
-        return answer
 
     def _generate(
-        self,
-        index: LoadedIndex,
-        analysis: QuestionAnalysis,
-        result: router.RetrievalResult,
-        grounded: Answer,
-        history: list[dict[str, str]],
+        self, doc: PolicyDocument, analysis: Analysis, grounded: Answer, history: list[dict[str, str]]
     ) -> Answer:
-        """Optional LLM mode; falls back to the grounded answer on any LLM failure."""
-        sources = sources_for_prompt(index.document, result.hits[: self.top_k], analysis.language)
+        """Optional LLM mode over the grounded answer's records; falls back to it on any LLM failure."""
+        records = [_Source(c.type, c.id) for c in grounded.citations]
+        sources = sources_for_prompt(doc, records, analysis.language)
         try:
             generated = generate_answer(
                 analysis.question, history, sources, analysis.language, self.chat_model
@@ -267,36 +200,58 @@ class PolicyQAService:
         except LLMError as exc:
             logger.warning("LLM answer unusable, using the grounded answer: %s", exc)
             return grounded
-        cites = _citations_for(index.document, generated.cited, grounded)
+        cites = _citations_for(doc, generated.cited, grounded)
         return Answer(
             answer=generated.text,
             citations=cites,
             language=analysis.language,
-            intent=analysis.intent,
+            intent=grounded.intent,
             timings=grounded.timings,
         )
 
 
-def _focus_refs(refs: list[Any], previous_answer: str) -> list[Any]:
-    """The previous turn's task/item references: its markers, else plain references like 第34项."""
-    focus = [r for r in refs if r.type in ("task", "item")]
-    if focus:
-        return focus
-    tasks, items = extract_references(previous_answer)
-    return [SourceRef(type="task", id=n) for n in tasks] + [SourceRef(type="item", id=n) for n in items]
-
-
-def _row_text(task: Task) -> str:
-    return "".join(
-        [
-            str(task.no),
-            task.section,
-            task.city_task,
-            task.district_measure,
-            *task.lead_units,
-            *task.coop_units,
+def resolve_followup(analysis: Analysis, ctx: Context) -> Analysis:
+    """Resolve a follow-up against the previous turn: its rows (navigation, a detail of the last row) or its
+    ask (the same question about a new topic)."""
+    previous = analysis.previous
+    if previous is None:
+        return analysis
+    if analysis.units and not analysis.kinds and LIST_CUE.search(previous.question):
+        analysis.listing = True
+        return analysis
+    if not analysis.followup:
+        return analysis
+    tasks = [r.id for r in previous.refs if r.type == "task"]
+    items = [r.id for r in previous.refs if r.type == "item"]
+    if analysis.navigate and (tasks or items):
+        if tasks:
+            analysis.task_numbers = [tasks[0] + analysis.navigate]
+        else:
+            analysis.item_numbers = [items[0] + analysis.navigate]
+        return analysis
+    if not analysis.own_topic and (tasks or items):
+        analysis.task_numbers, analysis.item_numbers = tasks[:1], ([] if tasks else items[:1])
+        analysis.kinds = analysis.kinds or previous.kinds
+        return analysis
+    if not analysis.kinds:
+        analysis.kinds = list(previous.kinds)
+    if analysis.own_topic:
+        # The same ask about a new topic (那不动产登记那边呢？, 中小企业呢？): the new words lead, the previous
+        # question's topic stays in at half weight, as a refinement would need it.
+        earlier = analyse(previous.question, None, ctx.units, ctx.lexicon, ctx.doc)
+        new = {t.text for t in analysis.topic}
+        analysis.topic += [
+            replace(t, idf=t.idf / 2) for t in earlier.topic if t.text not in new and t.in_document
         ]
-    )
+        analysis.focus_text = f"{analysis.focus_text} {earlier.focus_text}"
+        return analysis
+    if not analysis.own_topic:
+        # No valid rows to fall back on (forged or marker-less history): ask about the previous question's topic.
+        merged = analyse(f"{previous.question} {analysis.question}", None, ctx.units, ctx.lexicon, ctx.doc)
+        merged.kinds = analysis.kinds or merged.kinds
+        merged.language = analysis.language
+        return merged
+    return analysis
 
 
 def _citations_for(doc: PolicyDocument, cited: list[Any], grounded: Answer) -> list[Citation]:
@@ -319,14 +274,10 @@ def build_service(settings: Settings, embeddings: Embeddings | None = None) -> P
         chat_model = make_chat_model(
             settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout
         )
-    policy = router.RefusalPolicy()
-    if settings.refusal_threshold is not None:
-        policy.min_dense = settings.refusal_threshold
     return PolicyQAService(
         holder,
         load_unit_directory(),
         top_k=settings.top_k,
         max_question_chars=settings.max_question_chars,
-        policy=policy,
         chat_model=chat_model,
     )

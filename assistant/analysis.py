@@ -1,0 +1,227 @@
+"""Question (+ history) -> Analysis: language, the kinds of fact asked, the topic weighed by the document's
+vocabulary, explicit task/item numbers, units, anchors the document lacks, and the previous turn's focus."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.lexicon import DocumentLexicon, TopicTerm
+from assistant.markers import SourceRef, parse_markers
+from assistant.question_text import chat_turns, detect_language, extract_references, normalize_question
+from assistant.vocabulary import (
+    DOCUMENT_WORDS,
+    KIND_CUES,
+    LIST_CUE,
+    STRUCTURE_CUES,
+    ask_kinds,
+    strip_injection,
+)
+from ingest.records import PolicyDocument
+from ingest.structure import find_annex_section, find_part
+from ingest.units import UnitDirectory
+
+Language = Literal["zh", "en"]
+
+# A topic word this common (in more than about a quarter of the records) does not make a topic of its own.
+MIN_TOPIC_IDF = 1.4
+_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])|(?<=[.;；]\s)")
+_ASKING = re.compile(
+    r"[?？]|吗|呢|么|多久|多少|几|谁|哪|什么|怎么|如何|是否|能否|\b(?:what|which|who|how|when|where|is|are|can|does|do)\b",
+    re.I,
+)
+_TASK_WORDS = re.compile(r"任务|附件|附表|\btasks?\b|\bannex\b", re.I)
+_PART_WORDS = re.compile(r"部分|板块|\bpart\b|\bsection\b", re.I)
+_NAVIGATE = re.compile(
+    r"下一(?:项|条|个|行)|后一(?:项|条)|上一(?:项|条|个|行)|前一(?:项|条)|\bnext (?:one|task|row|item)\b|\bprevious (?:one|task|row|item)\b",
+    re.I,
+)
+_ANAPHORA = re.compile(
+    r"^(?:那|那么|那个|还有|另外|然后|再问)|呢\W*$|这个|这项|此项|该项|该任务|该事项|这件事|(?<!其)它|上述|上面|刚才|前面|同样"
+    r"|^(?:and|also|what about|how about|same for)\b|\bwhat about\b|\bhow about\b|\b(?:it|its|this|that|these|those|them|they)\b",
+    re.I,
+)
+
+
+@dataclass
+class Focus:
+    """The records the previous turn answered about and what it asked."""
+
+    refs: list[SourceRef]
+    kinds: list[str]
+    question: str
+
+
+@dataclass
+class Analysis:
+    """Everything the answerer needs to know about one question."""
+
+    question: str
+    focus_text: str
+    language: Language
+    kinds: list[str]
+    structure: list[str]
+    task_numbers: list[int]
+    item_numbers: list[int]
+    units: list[str]
+    topic: list[TopicTerm]
+    listing: bool
+    about_document: bool
+    injected: bool
+    foreign_anchors: list[str]
+    names_part: bool = False
+    titled_item: bool = False
+    previous: Focus | None = None
+    navigate: int = 0
+    followup: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def own_topic(self) -> list[TopicTerm]:
+        """Topic words rare enough to name a matter of their own."""
+        return [t for t in self.topic if not t.in_document or t.idf >= MIN_TOPIC_IDF]
+
+    @property
+    def topic_weight(self) -> float:
+        """Total IDF of the topic words the document covers."""
+        return sum(t.idf for t in self.topic if t.in_document)
+
+    @property
+    def foreign_share(self) -> float:
+        """Share of the topic's weight on words the document never uses (0 when there is no topic)."""
+        total = sum(t.idf for t in self.own_topic)
+        return sum(t.idf for t in self.own_topic if not t.in_document) / total if total else 0.0
+
+    def rare_terms(self, n: int = 2) -> list[TopicTerm]:
+        """The question's rarest topic words the document uses (what a cited clause must be about)."""
+        covered = sorted((t for t in self.topic if t.in_document), key=lambda t: -t.idf)
+        return covered[:n]
+
+    def topic_label(self) -> str:
+        """A short name of the topic for 'the document does not state ...' lines."""
+        words = [t.text for t in self.own_topic if t.in_document] or [t.text for t in self.topic]
+        return "".join(words[:3]) if self.language == "zh" else " ".join(words[:3])
+
+
+def focus_text(question: str) -> str:
+    """The asking sentence(s) of a question told as a story (the question buried among other sentences)."""
+    parts = [p.strip() for p in _SENTENCE_END.split(question) if p.strip()]
+    if len(parts) < 2 or len(question) < 24:
+        return question
+    asking = [p for p in parts if _ASKING.search(p)]
+    return " ".join(asking[-2:]) if asking else parts[-1]
+
+
+_LAYOUT_SPACE = re.compile(
+    r"(?<=[\u3400-\u9fff\d])\s+(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])\s+(?=\d)|(?<=\d)\s+(?=\d)"
+)
+
+
+def squash_layout(text: str) -> str:
+    """Drop spaces between Chinese characters and digits (黄磏港 建 设 -> 黄磏港建设, 第 6 4项 -> 第64项); spaces
+    between a Chinese run and a Latin word stay, and a terse query's word breaks become commas."""
+    return _LAYOUT_SPACE.sub("", text)
+
+
+def _cue_free(text: str) -> str:
+    for pattern in (*KIND_CUES.values(), *STRUCTURE_CUES.values(), LIST_CUE):
+        text = pattern.sub(" ", text)
+    return text
+
+
+def analyse(
+    question: str,
+    history: list[dict[str, str]] | None,
+    units: UnitDirectory,
+    lexicon: DocumentLexicon,
+    doc: PolicyDocument,
+) -> Analysis:
+    """Analyse one (already validated) question against the document and the previous turn."""
+    cleaned, injected = strip_injection(squash_layout(normalize_question(question)))
+    text = lexicon.correct_typos(cleaned or normalize_question(question))
+    language = detect_language(text)
+    focus = focus_text(text)
+    low = focus.lower()
+    tasks, items = extract_references(focus)
+    titled = False
+    if not tasks and not items and not _TASK_WORDS.search(focus):
+        items = [i.index for i in doc.items if len(i.title) >= 4 and i.title in focus][:1]
+        titled = bool(items)
+    found_units = list(dict.fromkeys(units.find_units(focus)))
+    topic = lexicon.topic_terms(_cue_free(_without_units(focus, units)), language)
+    anchors = [*lexicon.foreign_places(text), *lexicon.foreign_years(text), *lexicon.foreign_titles(text)]
+    analysis = Analysis(
+        question=text,
+        focus_text=focus,
+        language=language,
+        kinds=ask_kinds(low),
+        structure=[name for name, p in STRUCTURE_CUES.items() if p.search(low)],
+        task_numbers=tasks,
+        item_numbers=items,
+        units=found_units,
+        topic=topic,
+        listing=bool(found_units) and bool(LIST_CUE.search(low)),
+        about_document=bool(DOCUMENT_WORDS.search(low)),
+        injected=injected,
+        foreign_anchors=anchors,
+    )
+    analysis.titled_item = titled
+    analysis.names_part = bool(_PART_WORDS.search(focus)) and (
+        find_part(doc, focus) is not None or find_annex_section(doc, focus) is not None
+    )
+    _attach_previous(analysis, history, doc, text)
+    return analysis
+
+
+def _without_units(text: str, units: UnitDirectory) -> str:
+    for name in sorted(units.all_names(), key=len, reverse=True):
+        if len(name) >= 3 and name in text:
+            text = text.replace(name, " ")
+    return text
+
+
+def _attach_previous(
+    analysis: Analysis, history: list[dict[str, str]] | None, doc: PolicyDocument, text: str
+) -> None:
+    """Link a follow-up to the previous turn: its valid cited records and what it asked."""
+    turns = chat_turns(history)
+    if turns and turns[-1][0] == "user" and normalize_question(turns[-1][1]) == text:
+        turns = turns[:-1]
+    users = [n for n, (role, _) in enumerate(turns) if role == "user"]
+    if not users:
+        return
+    previous_question = turns[users[-1]][1]
+    replies = [c for role, c in turns[users[-1] + 1 :] if role == "assistant"]
+    reply = replies[-1] if replies else ""
+    refs = [r for r in parse_markers(reply) if _exists(doc, r)]
+    for text_ in [reply, previous_question] if not refs else []:
+        p_tasks, p_items = extract_references(text_)  # plain references: 第25项, task 63, （三）
+        refs = [SourceRef(type="task", id=n) for n in p_tasks if doc.task(n)]
+        refs += [SourceRef(type="item", id=n) for n in p_items if doc.item(n)]
+        if refs:
+            break
+    analysis.previous = Focus(
+        refs=refs[:3],
+        kinds=ask_kinds(normalize_question(previous_question).lower()),
+        question=previous_question,
+    )
+    nav = _NAVIGATE.search(analysis.question)
+    if nav:
+        analysis.navigate = 1 if re.search(r"下|后|next", nav.group(0), re.I) else -1
+    explicit = analysis.task_numbers or analysis.item_numbers or analysis.units
+    short = len(analysis.question) <= 24 or (
+        analysis.language == "en" and len(analysis.question.split()) <= 10
+    )
+    anaphoric = bool(_ANAPHORA.search(analysis.question.lower()))
+    analysis.followup = bool(analysis.navigate) or (
+        not explicit and (not analysis.own_topic or (short and anaphoric and not analysis.kinds))
+    )
+
+
+def _exists(doc: PolicyDocument, ref: SourceRef) -> bool:
+    if ref.type == "task":
+        return doc.task(ref.id) is not None
+    if ref.type == "item":
+        return doc.item(ref.id) is not None
+    return ref.type == "meta"

@@ -1,0 +1,56 @@
+"""Does the best evidence state a value of the asked kind about the question's topic? The one place that
+decides whether a question is inside the document, and if not, what is missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.analysis import Analysis
+from assistant.evidence import RecordEvidence
+from assistant.vocabulary import VALUE_KINDS, has_value
+
+Reason = Literal["ok", "foreign_anchor", "foreign_topic", "no_topic", "weak_evidence", "value_not_stated"]
+
+# Chosen on the dev set. Most of a question's topic weight on words the document never uses -> outside it.
+MAX_FOREIGN_SHARE = 0.5
+# The top record must cover this share of the topic (IDF-weighted) unless the dense match is strong.
+MIN_COVERAGE = 0.25
+STRONG_DENSE = 0.88
+
+
+@dataclass
+class Verdict:
+    """Answerable or not, why, and the kind whose value is missing."""
+
+    answerable: bool
+    reason: Reason
+    missing_kind: str | None = None
+
+
+def check_scope(analysis: Analysis) -> Verdict:
+    """Before retrieval: anchors the document lacks (a place, a year, a title, a row > 176), a foreign topic."""
+    if analysis.foreign_anchors:
+        return Verdict(False, "foreign_anchor")
+    if analysis.own_topic and analysis.foreign_share > MAX_FOREIGN_SHARE:
+        return Verdict(False, "foreign_topic")
+    if not analysis.topic and not analysis.units:
+        return Verdict(False, "no_topic")
+    return Verdict(True, "ok")
+
+
+def check_evidence(analysis: Analysis, ranked: list[RecordEvidence]) -> Verdict:
+    """After retrieval: the top record is about the topic, and states a value of each asked value kind."""
+    if not ranked:
+        return Verdict(False, "weak_evidence")
+    top = ranked[0]
+    if top.coverage < MIN_COVERAGE and top.dense < STRONG_DENSE:
+        return Verdict(False, "weak_evidence")
+    for kind in analysis.kinds:
+        if kind in VALUE_KINDS and not any(r.value_sentences() for r in ranked[:2] if _holds(r, kind)):
+            return Verdict(False, "value_not_stated", missing_kind=kind)
+    return Verdict(True, "ok")
+
+
+def _holds(record: RecordEvidence, kind: str) -> bool:
+    return any(has_value(kind, s.sentence.text) for s in record.value_sentences())

@@ -1,0 +1,1 @@
+"""One module per kind of question; the answerer picks the first handler whose `matches` holds."""

@@ -1,0 +1,266 @@
+"""Questions about a matter of the document: retrieve, score the evidence, check answerability, compose.
+
+Also answers on given records (an explicit task number with an ask, a follow-up on the previous turn's row)."""
+
+from __future__ import annotations
+
+from assistant.analysis import Analysis
+from assistant.answerable import Verdict, check_evidence, check_scope
+from assistant.compose import (
+    english_value,
+    hedge_of,
+    marker,
+    record_citation,
+    record_title,
+    related_line,
+    scope_of,
+    short_quote,
+    unit_names,
+    value_clause,
+)
+from assistant.evidence import RecordEvidence, ScoredSentence, rank_records, score_record, topic_overlap
+from assistant.handlers.base import Context, refusal
+from assistant.lexicon import expansion_terms
+from assistant.models import Answer, Citation
+from assistant.vocabulary import VALUE_KINDS
+from prompts import format_phrase
+
+RELATED_RATIO = 0.8
+MAX_RELATED = 2
+CANDIDATES = 10
+
+
+def retrieval_query(analysis: Analysis) -> str:
+    """The asking text plus the document's words for its everyday / English words."""
+    text = analysis.focus_text
+    extra = [] if analysis.language == "en" else expansion_terms(text)
+    forms = [f for t in analysis.topic if t.in_document for f in t.doc_forms if f not in text]
+    words = list(dict.fromkeys([*extra, *forms]))
+    return f"{text} {' '.join(words)}" if words else text
+
+
+def gather(analysis: Analysis, ctx: Context) -> tuple[list[RecordEvidence], dict[str, float]]:
+    """Hybrid retrieval, then each candidate record scored for the analysis, best first."""
+    assert ctx.retriever is not None
+    result = ctx.retriever.retrieve(retrieval_query(analysis), CANDIDATES)
+    top = result.hits[0].score if result.hits else 1.0
+    records = [
+        score_record(
+            analysis,
+            ctx.doc,
+            ctx.sentences.get((h.type, h.ref), []),
+            h.type,
+            h.ref,
+            retrieval=h.score / top,
+            dense=h.dense,
+        )
+        for h in result.hits
+        if (h.type, h.ref) in ctx.sentences
+    ]
+    return rank_records(records), result.timings
+
+
+def evidence_for(analysis: Analysis, ctx: Context, refs: list[tuple[str, int]]) -> list[RecordEvidence]:
+    """Given records (explicit numbers, the previous turn's focus), scored in the given order."""
+    return [
+        score_record(analysis, ctx.doc, ctx.sentences.get(ref, []), ref[0], ref[1], retrieval=1.0, dense=1.0)
+        for ref in refs
+    ]
+
+
+class LookupHandler:
+    """Everything not answered from the table or the notice's structure."""
+
+    name = "lookup"
+
+    def matches(self, analysis: Analysis) -> bool:
+        """The fallback handler: always."""
+        return True
+
+    def answer(self, analysis: Analysis, ctx: Context) -> Answer:
+        """Retrieve, check, compose."""
+        scope = check_scope(analysis)
+        if not scope.answerable:
+            return refusal(analysis, "refused")
+        ranked, timings = gather(analysis, ctx)
+        verdict = check_evidence(analysis, ranked)
+        answer = compose(analysis, ctx, ranked, verdict)
+        answer.timings.update(timings)
+        return answer
+
+
+def compose(analysis: Analysis, ctx: Context, ranked: list[RecordEvidence], verdict: Verdict) -> Answer:
+    """Answer-first text from scored records; a plain 'not stated' when the verdict says so."""
+    lang = analysis.language
+    if not verdict.answerable and verdict.reason != "value_not_stated":
+        return refusal(analysis, "refused")
+    top = ranked[0]
+    if not verdict.answerable:
+        return _not_stated(analysis, ctx, ranked, verdict.missing_kind or "content")
+    first, quotes = _first_line(analysis, ctx, top)
+    lines = [first]
+    mk = marker(top.type, top.ref, lang)
+    for quote in quotes:
+        lines.append(
+            format_phrase(
+                "quote_line", lang, quote=quote.sentence.text.strip(), marker=mk, scope=scope_of(quote, lang)
+            )
+        )
+    if not {"lead", "coop"} & set(analysis.kinds) and top.type == "task":
+        task = ctx.doc.task(top.ref)
+        if task is not None:
+            lines.append(
+                format_phrase(
+                    "units_line",
+                    lang,
+                    lead=unit_names(task.lead_units, lang, ctx.units.english_for_entry),
+                    marker=mk,
+                )
+            )
+    related = _related(ranked)
+    lines += [related_line(ctx.doc, r, lang, ctx.units.english_for_entry) for r in related]
+    cites = [c for r in [top, *related] if (c := _citation(ctx, r, quotes if r is top else [])) is not None]
+    return Answer(answer="\n".join(lines), citations=cites, language=lang, intent=_intent(analysis))
+
+
+def _intent(analysis: Analysis) -> str:
+    kinds = analysis.kinds
+    if "lead" in kinds:
+        return "who_leads"
+    if "coop" in kinds:
+        return "who_coops"
+    if any(k in VALUE_KINDS for k in kinds):
+        return "numeric"
+    return "search"
+
+
+def _related(ranked: list[RecordEvidence]) -> list[RecordEvidence]:
+    top = ranked[0]
+    return [r for r in ranked[1 : 1 + MAX_RELATED] if r.score >= top.score * RELATED_RATIO]
+
+
+def _citation(ctx: Context, record: RecordEvidence, quotes: list[ScoredSentence]) -> Citation | None:
+    text = "".join(q.sentence.text for q in quotes) or (
+        record.best(1)[0].sentence.text if record.sentences else ""
+    )
+    return record_citation(ctx.doc, record.type, record.ref, text, score=record.score)
+
+
+def _first_line(analysis: Analysis, ctx: Context, top: RecordEvidence) -> tuple[str, list[ScoredSentence]]:
+    """Line 1 for each asked kind (multi-part questions get every part), and the sentences behind it."""
+    lang, english = analysis.language, ctx.units.english_for_entry
+    parts: list[str] = []
+    quotes: list[ScoredSentence] = []
+    kinds = list(dict.fromkeys(analysis.kinds)) or ["content"]
+    lead, coop = _units_of(ctx, top)
+    for kind in kinds:
+        if kind == "lead":
+            if lead or top.type == "task":
+                parts.append(
+                    format_phrase(
+                        "part_lead",
+                        lang,
+                        title=record_title(ctx.doc, top.type, top.ref),
+                        units=unit_names(lead, lang, english),
+                    )
+                )
+            elif "content" not in kinds and top.sentences:
+                kinds.append("content")  # no unit is named: what the record says is the answer
+        elif kind == "coop":
+            key = "part_coop" if coop else "part_no_coop"
+            parts.append(
+                format_phrase(
+                    key, lang, units=unit_names(coop, lang, english), lead=unit_names(lead, lang, english)
+                )
+            )
+        elif kind in VALUE_KINDS:
+            chosen = _value_sentences(top, kind)
+            for sentence in chosen:
+                clause = value_clause(
+                    sentence.sentence.text, [kind], lambda c: topic_overlap(analysis, c.lower())
+                )
+                parts.append(
+                    format_phrase(
+                        "part_value",
+                        lang,
+                        clause=clause.rstrip("。；，"),
+                        scope=scope_of(sentence, lang),
+                        value=english_value(clause, [kind]),
+                    )
+                )
+                if clause.strip() != sentence.sentence.text.strip().rstrip("。；"):
+                    quotes.append(sentence)
+        elif kind in ("yesno", "content") and top.sentences:
+            best = top.best(1)[0]
+            clause = short_quote(best.sentence.text).rstrip("。；，")
+            key = "part_yesno" if kind == "yesno" else "part_content"
+            parts.append(
+                format_phrase(
+                    key,
+                    lang,
+                    clause=clause,
+                    hedge=hedge_of(clause),
+                    title=record_title(ctx.doc, top.type, top.ref),
+                )
+            )
+            if clause != best.sentence.text.strip().rstrip("。；，"):
+                quotes.append(best)
+    if not parts:
+        parts.append(
+            format_phrase(
+                "part_content",
+                lang,
+                clause=short_quote(top.best(1)[0].sentence.text),
+                hedge="",
+                title=record_title(ctx.doc, top.type, top.ref),
+            )
+        )
+    if kinds == ["lead"] or kinds == ["coop"] or kinds == ["lead", "coop"]:
+        if top.sentences:
+            quotes.append(top.best(1)[0])
+    sep = format_phrase("part_separator", lang)
+    first = format_phrase(
+        "first_line", lang, text=sep.join(dict.fromkeys(parts)), marker=marker(top.type, top.ref, lang)
+    )
+    unique = list({id(q.sentence): q for q in quotes}.values())[:2]
+    return first, unique
+
+
+def _value_sentences(record: RecordEvidence, kind: str) -> list[ScoredSentence]:
+    """The best sentence stating a value of `kind` (and a second from the other cell, when both state one)."""
+    from assistant.vocabulary import has_value
+
+    holding = [s for s in record.value_sentences() if has_value(kind, s.sentence.text)]
+    holding.sort(key=lambda s: (-s.score, s.sentence.position))
+    if not holding:
+        return []
+    best = holding[0]
+    other = [s for s in holding[1:] if s.sentence.cell != best.sentence.cell and s.rare]
+    return [best, *other[:1]]
+
+
+def _units_of(ctx: Context, record: RecordEvidence) -> tuple[list[str], list[str]]:
+    """Lead and coop units; for an item or paragraph without 责任单位, the units its best sentence names."""
+    if record.type == "task" and (task := ctx.doc.task(record.ref)):
+        return list(task.lead_units), list(task.coop_units)
+    if record.type == "item" and (item := ctx.doc.item(record.ref)) and item.responsible_units:
+        return list(item.responsible_units), []
+    for sentence in record.best(3):
+        named = [u for u in ctx.units.find_units(sentence.sentence.text) if not ctx.units.is_collective(u)]
+        if named:
+            return named, []
+    return [], []
+
+
+def _not_stated(analysis: Analysis, ctx: Context, ranked: list[RecordEvidence], kind: str) -> Answer:
+    """The document does not state a value of the asked kind for this topic: say so, point to related rows."""
+    lang = analysis.language
+    lines = [
+        format_phrase(
+            "not_stated", lang, topic=analysis.topic_label(), what=format_phrase(f"kind_{kind}", lang)
+        )
+    ]
+    related = ranked[:MAX_RELATED] if ranked and ranked[0].coverage >= 0.34 else []
+    lines += [related_line(ctx.doc, r, lang, ctx.units.english_for_entry) for r in related]
+    cites = [c for r in related if (c := _citation(ctx, r, [])) is not None]
+    return Answer(answer="\n".join(lines), citations=cites, refused=True, language=lang, intent="refused")

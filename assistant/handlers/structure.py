@@ -1,0 +1,217 @@
+"""Questions about the notice itself: issuers, date, title, what it implements and is based on, goals, its parts
+and the items under them, the annex sections and the rows they span. Answered from the parsed records."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.analysis import Analysis
+from assistant.compose import item_citation, marker, meta_citation, task_citation
+from assistant.handlers.base import Context
+from assistant.markers import int_to_cn
+from assistant.models import Answer, Citation
+from ingest.records import PolicyDocument
+from ingest.structure import find_annex_section, find_notice_section, find_part
+from prompts import format_phrase
+
+_ANNEX_WORDS = re.compile(r"附件|附表|任务清单|任务|清单|\bannex\b|\btasks?\b|\brows?\b", re.I)
+_PART_WORDS = re.compile(r"部分|板块|方面|\bpart\b|\bsection\b|这一?块|这一?章", re.I)
+_LIST_OR_SCOPE = re.compile(
+    r"哪几|哪些|包括|包含|有几|多少|从第|到第|范围|讲什么|讲的是|内容|什么|\bwhich\b|\bwhat\b|\bhow many\b|\blist\b",
+    re.I,
+)
+
+# The meta chunk each fact is cited from (ingest.chunks numbers them 1..5 in this order).
+META_TITLE, META_PREAMBLE, META_GUIDING, META_GOALS, META_ANNEX = 1, 2, 3, 4, 5
+
+
+class StructureHandler:
+    """Facts and structure of the notice."""
+
+    name = "structure"
+
+    def matches(self, analysis: Analysis) -> bool:
+        """A structural cue, or a part/section of the document named with a list/scope cue."""
+        if analysis.task_numbers or analysis.listing:
+            return False
+        if analysis.structure:
+            return True
+        return analysis.names_part and bool(_LIST_OR_SCOPE.search(analysis.question))
+
+    def answer(self, analysis: Analysis, ctx: Context) -> Answer:
+        """The fact, or the part's items / the section's rows."""
+        doc, lang = ctx.doc, analysis.language
+        scoped = self._scoped(analysis, doc)
+        if scoped is not None:
+            return scoped
+        facts = [f for f in analysis.structure if f in _FACTS] or []
+        if not facts:
+            return self._parts_overview(analysis, doc)
+        lines, cites = [], []
+        for fact in facts[:2]:
+            text, cite = _FACTS[fact](doc, lang)
+            lines.append(text)
+            cites.append(cite)
+        return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="meta")
+
+    def _scoped(self, analysis: Analysis, doc: PolicyDocument) -> Answer | None:
+        question = analysis.question
+        if not _PART_WORDS.search(question) and "closing" not in analysis.structure:
+            section = find_notice_section(doc, question)
+            return _subsection(analysis, doc, section.title) if section else None
+        if _ANNEX_WORDS.search(question):
+            annex = find_annex_section(doc, question)
+            if annex is not None:
+                return _annex_rows(analysis, doc, annex.index)
+        part = find_part(doc, question)
+        if part is None and "closing" in analysis.structure:
+            part = doc.part(len(doc.parts)) if doc.parts else None
+        if part is None:
+            return None
+        if not part.item_indexes:
+            return _subsection(analysis, doc, "")
+        return _part_items(analysis, doc, part.index)
+
+    def _parts_overview(self, analysis: Analysis, doc: PolicyDocument) -> Answer:
+        lang = analysis.language
+        lines = [format_phrase("parts_header", lang, n=len(doc.parts))]
+        for part in doc.parts:
+            lines.append(format_phrase("parts_line", lang, heading=part.heading, n=len(part.item_indexes)))
+        lines.append(
+            format_phrase("annex_sections_header", lang, n=len(doc.annex_sections), total=len(doc.tasks))
+        )
+        cites = [meta_citation(META_TITLE, doc.meta.title, doc.meta.title)]
+        return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="meta")
+
+
+def _part_items(analysis: Analysis, doc: PolicyDocument, index: int) -> Answer:
+    lang = analysis.language
+    part = doc.part(index)
+    assert part is not None
+    items = doc.items_in_part(index)
+    lines = [format_phrase("part_items_header", lang, part=part.heading, n=len(items))]
+    cites: list[Citation] = []
+    for item in items:
+        lines.append(
+            format_phrase(
+                "part_item_line",
+                lang,
+                cn=int_to_cn(item.index),
+                index=item.index,
+                title=item.title,
+                marker=marker("item", item.index, lang),
+            )
+        )
+        cites.append(item_citation(item, item.title))
+    return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="item_lookup")
+
+
+def _annex_rows(analysis: Analysis, doc: PolicyDocument, index: int) -> Answer:
+    lang = analysis.language
+    section = doc.annex_section(index)
+    assert section is not None
+    tasks = doc.tasks_in_section(index)
+    first, last = tasks[0], tasks[-1]
+    text = format_phrase(
+        "annex_section_rows",
+        lang,
+        heading=section.heading,
+        first=first.no,
+        last=last.no,
+        n=len(tasks),
+        first_marker=marker("task", first.no, lang),
+        last_marker=marker("task", last.no, lang),
+    )
+    cites = [task_citation(first, first.city_task), task_citation(last, last.city_task)]
+    return Answer(answer=text, citations=cites, language=lang, intent="meta")
+
+
+def _subsection(analysis: Analysis, doc: PolicyDocument, title: str) -> Answer:
+    lang = analysis.language
+    if "工作目标" in title or "goals" in analysis.structure:
+        text, cite = _goals(doc, lang)
+    else:
+        text, cite = _guiding(doc, lang)
+    return Answer(answer=text, citations=[cite], language=lang, intent="meta")
+
+
+def _fact(key: str, ref: int, card: str, quote: str, lang: str, **fields: str) -> tuple[str, Citation]:
+    text = format_phrase(f"meta_{key}", lang, marker=marker("meta", ref, lang), **fields)
+    return text, meta_citation(ref, card, quote)
+
+
+def _date(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    return _fact("date", META_TITLE, doc.meta.title, doc.meta.date, lang, date=doc.meta.date)
+
+
+def _issuers(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    names = "、".join(doc.meta.issuers)
+    return _fact("issuers", META_TITLE, doc.meta.title, names, lang, issuers=names, date=doc.meta.date)
+
+
+def _title(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    return _fact("title", META_TITLE, doc.meta.title, doc.meta.title, lang, title=doc.meta.title)
+
+
+def _implements(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    m = doc.meta
+    return _fact("implements", META_PREAMBLE, m.title, m.implements, lang, implements=m.implements)
+
+
+def _based_on(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    docs = "".join(doc.meta.based_on)
+    return _fact("based_on", META_PREAMBLE, doc.meta.title, docs, lang, documents=docs)
+
+
+def _target_year(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    m = doc.meta
+    return _fact("target_year", META_GOALS, "工作目标", m.goals, lang, year=str(m.target_year), goals=m.goals)
+
+
+def _goals(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    return _fact("goals", META_GOALS, "工作目标", doc.meta.goals, lang, goals=doc.meta.goals)
+
+
+def _guiding(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    m = doc.meta
+    return _fact("guiding", META_GUIDING, "指导思想", m.guiding_ideology, lang, text=m.guiding_ideology)
+
+
+def _recipients(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    m = doc.meta
+    return _fact("recipients", META_TITLE, m.title, m.recipients, lang, title=m.recipients)
+
+
+def _task_count(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    m = doc.meta
+    return _fact(
+        "task_count",
+        META_ANNEX,
+        m.annex_title,
+        m.annex_title,
+        lang,
+        n=str(len(doc.tasks)),
+        title=m.annex_title,
+    )
+
+
+def _annex(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    m = doc.meta
+    return _fact(
+        "annex", META_ANNEX, m.annex_title, m.annex_title, lang, title=m.annex_title, n=str(len(doc.tasks))
+    )
+
+
+_FACTS = {
+    "date": _date,
+    "issuers": _issuers,
+    "title": _title,
+    "implements": _implements,
+    "based_on": _based_on,
+    "target_year": _target_year,
+    "goals": _goals,
+    "guiding": _guiding,
+    "recipients": _recipients,
+    "task_count": _task_count,
+    "annex": _annex,
+}

@@ -1,0 +1,322 @@
+"""The document's own vocabulary: which words it uses, how rare each is (IDF over its records), and which
+places and years it names. Built once per index version from the parsed records.
+
+A question's topic is weighed with it: a topic word the document never uses (and that no everyday synonym or
+English gloss maps into it) is evidence that the question is about something else.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jieba
+from pypinyin import lazy_pinyin
+
+from assistant.bilingual import doc_terms_for_english
+from assistant.vocabulary import SCAFFOLD_EN, SCAFFOLD_ZH, cue_words
+from ingest.records import PolicyDocument
+from vectorstore.lexical import add_user_words, init_jieba
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_CJK_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_EN_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
+_YEAR = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})(?=\s*年)|\b(?:in|by|until|before|after|since|of|for)\s+((?:19|20)\d{2})\b", re.I
+)
+_DOC_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_QUOTED = re.compile(r"[《“\"]([^》”\"]{2,40})[》”\"]")
+
+
+@dataclass(frozen=True)
+class TopicTerm:
+    """One topic word of a question: the word, its weight (IDF) and how the document covers it."""
+
+    text: str
+    idf: float
+    in_document: bool
+    doc_forms: tuple[str, ...] = ()  # the document's own words for it (itself, synonyms, English glosses)
+
+
+@dataclass
+class DocumentLexicon:
+    """Document frequency of words over the records (tasks, items, notice text), plus named anchors."""
+
+    records: list[str]
+    text: str
+    words: set[str]
+    tokenizer: jieba.Tokenizer = field(default_factory=jieba.Tokenizer)
+    places: set[str] = field(default_factory=set)
+    years: set[str] = field(default_factory=set)
+    _df_cache: dict[str, int] = field(default_factory=dict)
+    _by_sound: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    _two_char_sounds: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+
+    @property
+    def max_idf(self) -> float:
+        """The IDF of a word found in no record."""
+        return math.log((len(self.records) + 1) / 0.5)
+
+    def df(self, term: str) -> int:
+        """How many records contain `term` (substring match, so it works for any segmentation)."""
+        if term not in self._df_cache:
+            self._df_cache[term] = sum(1 for r in self.records if term in r)
+        return self._df_cache[term]
+
+    def idf(self, term: str) -> float:
+        """Smoothed IDF of a term over the records."""
+        return math.log((len(self.records) + 1) / (self.df(term) + 0.5))
+
+    def near_word(self, term: str) -> str | None:
+        """The document word a typo stands for: a homophone (帐款 -> 账款, 保显 -> 保险) or, for words of three
+        characters or more, one character off (等级证 -> 等级证书 is not this; 营业执招 -> 营业执照 is)."""
+        if len(term) < 2 or not _CJK_WORD.match(term):
+            return None
+        sound = tuple(lazy_pinyin(term))
+        if not self._by_sound:
+            self._build_sound_index()
+        same = [w for w in self._by_sound.get(sound, []) if w != term]
+        if same:
+            return max(same, key=self.df)
+        for word in self.words:
+            if len(word) != len(term):
+                continue
+            diff = [i for i, (a, b) in enumerate(zip(word, term, strict=True)) if a != b]
+            if len(diff) == 1 and (
+                len(term) > 2 or _close_sound(lazy_pinyin(word[diff[0]])[0], sound[diff[0]])
+            ):
+                return word
+        return None
+
+    def correct_typos(self, text: str) -> str:
+        """Replace two-character slips that sound like a word of the document or of the question vocabulary
+        and share one character with it (单为 -> 单位, 陪合 -> 配合, 等记 -> 登记). Only characters the segmenter
+        could not place in any word are looked at, so 天然气 or 员工 are never touched."""
+        if not self._by_sound:
+            self._build_sound_index()
+        pieces = self.tokenizer.lcut(text, HMM=False)
+        out: list[str] = []
+        i = 0
+        while i < len(pieces):
+            pair = pieces[i] + pieces[i + 1] if i + 1 < len(pieces) else ""
+            if len(pieces[i]) == 1 and len(pair) == 2 and _CJK_RUN.fullmatch(pair):
+                fixed = self._sound_alike(pair)
+                if fixed:
+                    out.append(fixed)
+                    i += 2
+                    continue
+            out.append(pieces[i])
+            i += 1
+        return "".join(out)
+
+    def _sound_alike(self, pair: str) -> str | None:
+        if pair in self.text or pair in _general_words():
+            return None
+        for word in self._two_char_sounds.get(tuple(lazy_pinyin(pair)), []):
+            if word[0] == pair[0] or word[1] == pair[1]:
+                return word
+        return None
+
+    def _build_sound_index(self) -> None:
+        for word in self.words:
+            self._by_sound.setdefault(tuple(lazy_pinyin(word)), []).append(word)
+        pairs = [w for w in self.words if len(w) == 2 and self.df(w) >= 2] + sorted(
+            w for w in cue_words() if len(w) == 2
+        )
+        for word in sorted(set(pairs), key=lambda w: -self.df(w)):
+            self._two_char_sounds.setdefault(tuple(lazy_pinyin(word)), []).append(word)
+
+    def topic_terms(self, question: str, language: str) -> list[TopicTerm]:
+        """The question's topic words (scaffolding removed), each weighed and mapped to the document."""
+        if language == "en":
+            return self._english_terms(question)
+        terms: list[TopicTerm] = []
+        for word in dict.fromkeys(self.tokenizer.lcut(question.lower())):
+            word = word.strip()
+            if len(word) < 2 or word in SCAFFOLD_ZH or not _CJK.search(word) or word[:1].isdigit():
+                continue
+            if word not in self.text and not is_content_word(word):
+                continue  # a pronoun, numeral, adverb... of general Chinese (每家, 今天): not a topic
+            terms.append(self._weigh(word))
+        return terms
+
+    def _weigh(self, word: str) -> TopicTerm:
+        synonyms = tuple(t for t in everyday_synonyms(word) if t in self.text and t != word)
+        if word in self.text:
+            return TopicTerm(word, self.idf(word), True, (word, *synonyms))
+        forms = synonyms
+        tag = _general_tags().get(word)
+        if not forms and tag is None and (near := self.near_word(word)):
+            forms = (near,)  # a typo: only for strings general Chinese does not know as words
+        if not forms:
+            forms = tuple(self._covered_parts(word))
+        if forms:
+            return TopicTerm(word, max(self.idf(f) for f in forms), True, forms)
+        if _is_noun(word, tag) and not _LOCATIVE.search(word):
+            return TopicTerm(word, self.max_idf, False)
+        return TopicTerm(
+            word, WEAK_UNKNOWN_IDF, False
+        )  # a verb phrase or fragment (要装, 能办): little weight
+
+    def _covered_parts(self, word: str) -> list[str]:
+        """For a long unknown word (a compound), its two-character parts the document uses."""
+        if len(word) < 4:
+            return []
+        parts = [word[i : i + 2] for i in range(len(word) - 1)]
+        found = [p for p in parts if p in self.words]
+        return found if len(found) * 2 >= len(parts) else []
+
+    def _english_terms(self, question: str) -> list[TopicTerm]:
+        terms: list[TopicTerm] = []
+        low = question.lower()
+        for word in dict.fromkeys(_EN_WORD.findall(low)):
+            if word in SCAFFOLD_EN or len(word) < 3:
+                continue
+            glossed = [t for t in doc_terms_for_english(word, limit=4) if t in self.text]
+            # the everyday Chinese word a gloss gives leads on to the document's own (water -> 自来水 -> 用水)
+            forms = tuple(dict.fromkeys([*glossed, *(s for g in glossed for s in everyday_synonyms(g))]))
+            forms = tuple(f for f in forms if f in self.text)
+            if forms:
+                terms.append(TopicTerm(word, max(self.idf(f) for f in forms), True, forms))
+            else:
+                terms.append(TopicTerm(word, self.max_idf, False))
+        for chunk in re.findall(r"[\u3400-\u9fff]{2,}", question):
+            terms.extend(self.topic_terms(chunk, "zh"))
+        return terms
+
+    def foreign_places(self, question: str) -> list[str]:
+        """Places the question names that the document never mentions."""
+        low = question.lower()
+        return [p for p in self.places if p in low and p not in self.text]
+
+    def foreign_years(self, question: str) -> list[str]:
+        """Years the question names that the document never mentions."""
+        found = [a or b for a, b in _YEAR.findall(question)]
+        return [y for y in found if y not in self.years]
+
+    def foreign_titles(self, question: str) -> list[str]:
+        """Quoted titles (《...》) the question names that the document does not contain."""
+        titles = re.findall(r"《([^》]{2,60})》", question)
+        return [t for t in titles if _squash(t) not in _squash(self.text)]
+
+
+def _close_sound(a: str, b: str) -> bool:
+    """Pinyin syllables one letter apart (pin/ping, zhen/zheng): a common slip of the input method."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) != 1:
+        return False
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s〈〉《》<>“”\"]", "", text)
+
+
+# Parts of speech (jieba's dictionary tags) that never name a topic: pronouns, numerals and measure words,
+# adverbs, prepositions, conjunctions, particles, time and direction words, interjections, onomatopoeia.
+_FUNCTION_TAGS = ("r", "m", "q", "d", "p", "c", "u", "y", "e", "o", "f", "t", "z", "b", "k", "h", "x")
+
+
+@cache
+def _general_tags() -> dict[str, str]:
+    """Word -> part-of-speech tag from jieba's general dictionary."""
+    path = Path(jieba.__file__).parent / "dict.txt"
+    tags: dict[str, str] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+# Weight of an unknown word that is not a noun of general Chinese: a segmentation fragment, not a topic.
+WEAK_UNKNOWN_IDF = 1.0
+_NOUN_TAGS = ("n", "vn", "eng", "j", "l", "i")
+# A noun with a locative suffix (店里, 家里, 厂里) sets the scene of a story; it is not what is asked about.
+_LOCATIVE = re.compile(r"[里内上中边]$")
+
+
+def _is_noun(word: str, tag: str | None) -> bool:
+    """A noun of general Chinese (天气, 火锅) or a Latin-script term (GDP): a topic of its own."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9.\-]*", word):
+        return True
+    return tag is not None and tag.startswith(_NOUN_TAGS)
+
+
+@cache
+def _general_words() -> frozenset[str]:
+    return frozenset(_general_tags())
+
+
+def is_content_word(word: str) -> bool:
+    """Not a function word of general Chinese (words jieba does not know count as content)."""
+    tag = _general_tags().get(word)
+    return tag is None or not tag.startswith(_FUNCTION_TAGS)
+
+
+@cache
+def _places() -> frozenset[str]:
+    data = tomllib.loads(resources.files("assistant").joinpath("places.toml").read_text(encoding="utf-8"))
+    return frozenset(name for names in data["places"].values() for name in names)
+
+
+@cache
+def _glossary() -> dict[str, list[str]]:
+    text = resources.files("assistant").joinpath("glossary.toml").read_text(encoding="utf-8")
+    table: dict[str, list[str]] = tomllib.loads(text).get("zh", {})
+    return table
+
+
+def everyday_synonyms(word: str) -> list[str]:
+    """The document's words for an everyday word (assistant/glossary.toml), also when it is part of `word`."""
+    found: list[str] = []
+    for key, values in _glossary().items():
+        if key in word:
+            found.extend(values)
+    return list(dict.fromkeys(found))
+
+
+def expansion_terms(question: str) -> list[str]:
+    """Document words for the everyday words in a Chinese question (to widen retrieval)."""
+    found = [t for key, values in _glossary().items() if key in question for t in values]
+    return [t for t in dict.fromkeys(found) if t not in question]
+
+
+def build_lexicon(doc: PolicyDocument, unit_names: list[str]) -> DocumentLexicon:
+    """Segment every record once; keep the vocabulary, the records for DF, and the document's anchors.
+
+    Questions are segmented with a tokenizer of their own that knows the document's words (用电 and 报装,
+    not 电报), so a question splits the way the document does."""
+    init_jieba()
+    add_user_words(unit_names)
+    records = [
+        *("".join([t.city_task, t.district_measure, *t.lead_units, *t.coop_units]) for t in doc.tasks),
+        *(i.text for i in doc.items),
+        doc.meta.preamble,
+        doc.meta.guiding_ideology,
+        doc.meta.goals,
+    ]
+    text = "\n".join([doc.meta.title, doc.meta.annex_title, *records]).lower()
+    words = {w for r in records for w in jieba.lcut(r) if len(w) >= 2 and _CJK_WORD.match(w)}
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = jieba.dt.tmp_dir
+    for word in [*words, *unit_names, *_glossary()]:
+        tokenizer.add_word(word.lower(), freq=2000)
+    years = set(_DOC_YEAR.findall(text)) | {str(doc.meta.target_year)}
+    return DocumentLexicon(
+        records=[r.lower() for r in records],
+        text=text,
+        words=words,
+        tokenizer=tokenizer,
+        places=set(_places()),
+        years=years,
+    )

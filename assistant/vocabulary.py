@@ -1,0 +1,285 @@
+"""The question vocabulary, defined once: what kind of fact a question asks for, and what a value of that kind
+looks like in the document's text.
+
+Everything here is general Chinese/English interrogative language and general number formats; nothing names a
+topic of the document. Intent detection, answerability and composition all read these tables.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+AskKind = Literal[
+    "lead",  # which unit leads / is responsible
+    "coop",  # which units cooperate
+    "duration",  # how long a procedure takes
+    "deadline",  # by when / which year
+    "amount",  # money: fee, price, subsidy, fine
+    "rate",  # percentage, ratio, rate
+    "count",  # how many (of something)
+    "yesno",  # can / is it allowed / is there
+    "contact",  # phone, address, office hours, a person's name
+    "procedure",  # materials, conditions, eligibility, steps
+    "statistic",  # an actual figure achieved, a ranking
+    "content",  # what a task / item says
+]
+
+#: Kinds whose answer is a value that must be stated in the cited text (else: "the document does not state").
+VALUE_KINDS: frozenset[str] = frozenset(
+    {"duration", "deadline", "amount", "rate", "count", "contact", "procedure", "statistic"}
+)
+
+_F = re.IGNORECASE
+
+# Interrogative patterns per kind, zh and en. Order matters only for display.
+KIND_CUES: dict[str, re.Pattern[str]] = {
+    "lead": re.compile(
+        r"牵头|主责|主管|负责|责任单位|责任部门|谁|哪个(?:部门|单位|机构|机关|局|委|办)"
+        r"|哪些(?:部门|单位|机构)|哪家(?:部门|单位)|什么(?:部门|单位|机构)|找哪|转(?:给)?哪|归哪|由哪|问哪|找谁|归谁|办理部门"
+        r"|\bwho\b|\bwhom\b|\b(?:which|what) (?:department|unit|agency|office|bureau|body|authority|organi[sz]ation)s?\b"
+        r"|\blead(?:s|ing)?\b|\bin charge\b|\bresponsib\w*|\bhandles?\b|\bowns?\b",
+        _F,
+    ),
+    "coop": re.compile(
+        r"配合|协助|协办|协同|参与(?:单位|部门)|\bco-?operat\w*|\bsupport(?:ing)? (?:unit|department)s?\b"
+        r"|\bassist\w*|\bcollaborat\w*|\bpartner\w*",
+        _F,
+    ),
+    "duration": re.compile(
+        r"多久|多长时间|多少时间|多长|几天|多少天|几个工作日|多少个?工作日|几个小时|多少小时|几个月|时限|用时|时长|多快|要等|等多|周期"
+        r"|\bhow (?:long|fast|quickly|soon)\b|\bhow many (?:working )?(?:days|hours|weeks|months)\b|\btime limits?\b"
+        r"|\bturnaround\b|\bprocessing time\b|\btake\b.*\btime\b",
+        _F,
+    ),
+    "deadline": re.compile(
+        r"什么时候|何时|哪一?年|几月|截止|到哪|期限|哪天|几号"
+        r"|\bwhen\b|\bby (?:which|what) (?:year|date|time)\b|\bdeadline\b|\bwhich year\b|\bwhat year\b|\bwhat date\b",
+        _F,
+    ),
+    "amount": re.compile(
+        r"多少钱|几块钱|多少元|多少万|金额|(?:费用|价格|价钱|收费|标准|额度|上限|下限)(?:是|为|有)?多少|收费标准|多少费用|收不收费|要不要钱|收钱吗"
+        r"|收多少|交多少|缴多少|补(?:贴|助)?多少|奖(?:励)?多少|罚(?:款)?多少|贷多少|借多少"
+        r"|\bhow much\b(?! time)|\bwhat (?:is|are) the (?:fees?|costs?|prices?|charges?)\b|\bamount\b|\bhow many yuan\b",
+        _F,
+    ),
+    "rate": re.compile(
+        r"比例|占比|百分之|百分比|几成|税率|利率|费率|多少%|\bpercent\w*|\bratio\b|\brate\b|\bshare of\b",
+        _F,
+    ),
+    "count": re.compile(
+        r"多少(?:家|个(?!工作日|小时|月|自然日)|项|条|次|类|户|件|人|名|种|所|批|座)|(?<![好几])几(?:家|个(?!工作日|小时|月)|项|条|次|类|户|件|种|所|批)"
+        r"|\bhow many\b(?! (?:working )?(?:days|hours|weeks|months))|\bnumber of\b",
+        _F,
+    ),
+    "yesno": re.compile(
+        r"能不能|能否|可不可以|可否|是否|有没有|会不会|是不是|可以吗|行吗|能.{0,12}吗|可以.{0,12}吗|允许|支持.{0,8}吗"
+        r"|^(?:can|could|is|are|does|do|will|may|should)\b|\bis (?:it|there)\b|\bare there\b|\ballowed\b",
+        _F,
+    ),
+    "contact": re.compile(
+        r"电话|号码|手机号|热线|(?:办公|办事|服务|窗口|大厅)?地址(?:是|在哪|在什么|多少|呢|[?？])|(?:什么|哪个)地址|在哪(?:里|儿)?(?:办|交|申请|领)|窗口在哪|哪个窗口|联系方式|联系人|邮箱|网址|网站|二维码|公众号叫"
+        r"|办公时间|上班时间|几点|周末|负责人|局长|主任是|领导是|叫什么名字|姓名|是谁(?:负责)?的?(?:领导|局长)"
+        r"|\bphone\b|\btelephone\b|\baddress\b|\bcontact\b|\bemail\b|\bwebsite\b|\bopening hours\b|\boffice hours\b"
+        r"|\bwhere (?:is|can i|do i)\b|\bhead of\b|\bdirector\b|\bname of the\b",
+        _F,
+    ),
+    "procedure": re.compile(
+        r"什么材料|哪些材料|材料清单|需要(?:准备|提供|提交)(?:什么|哪些)|申请条件|什么条件|哪些条件|条件是|资格|门槛|符合什么"
+        r"|\bwhat documents\b|\brequirements?\b|\bconditions?\b|\beligib\w*|\bqualif\w*",
+        _F,
+    ),
+    "content": re.compile(
+        r"做什么|干什么|什么内容|内容是|讲(?:了)?什么|说(?:了)?什么|提出(?:了)?(?:什么|哪些)|有哪些(?:措施|要求|举措|内容|做法)"
+        r"|要求(?:是)?什么|具体(?:是)?什么|哪[几些一二三四五六七八九十](?:个|项|条)?(?:制度|措施|要求|内容|环境|方面|机制)"
+        r"|\bwhat (?:is|are|does)\b[^?]*\b(?:about|say|require|include)\b|\bwhat measures\b",
+        _F,
+    ),
+    "statistic": re.compile(
+        r"实际|已经(?:完成|办理|达到|有)|去年|今年.{0,6}(?:多少|几)|前年|上半年|排名第|第几名|排第几|排名多少|名次|增长了?多少"
+        r"|增长率|产值|GDP|统计|总共有多少家|现有多少|目前有多少|完成了多少|达到了多少|办了多少"
+        r"|\bactual\w*\b|\bachieved\b|\blast year\b|\bthis year\b|\branking\b|\branked\b|\bGDP\b|\bstatistic\w*|\bso far\b",
+        _F,
+    ),
+}
+
+# A value of each kind, as the document prints it (layout spaces inside numbers are tolerated).
+_N = r"\d+(?:\s*\.\s*\d+)?"
+VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "duration": re.compile(
+        rf"{_N}\s*(?:个)?\s*(?:工作日|自然日|小时|天|日(?!前|内办|起)|分钟|个月|周)|即办|即时办结|即来即办|立等可取|当场|当日|当天|秒批|秒办|一日办结|同日"
+    ),
+    "deadline": re.compile(
+        r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|前|以前|年底)?|年底前|年内|\d{1,2}\s*月底前"
+    ),
+    "amount": re.compile(rf"{_N}\s*(?:万|亿|千|百)?\s*元|免费|不收费|零收费|免收|零成本|零费用"),
+    "rate": re.compile(rf"{_N}\s*%|百分之[零一二三四五六七八九十百]+|\d+\s*成(?!本|效|果|员|都)"),
+    "count": re.compile(
+        rf"{_N}\s*(?:个|家|项|类|户|件|次|所|条|批|人|名|万户|万家|座|处|种|份|张|台)(?!工作日|小时|月)"
+    ),
+    "contact": re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|12345|地址[:：]|路\d+号|邮箱[:：]|网址[:：]"),
+    "procedure": re.compile(
+        r"(?:条件|材料|流程|程序|步骤|要件)(?:为|是|包括|如下|：|:)|凭.{1,12}(?:即可|办理)"
+    ),
+    "statistic": re.compile(
+        r"排名第[一二三四五六七八九十\d]+|第[一二三四五六七八九十\d]+名|位居.{0,6}第|同比增长\s*\d|增长\s*\d+(?:\.\d+)?\s*%|已(?:完成|达到|办理)\s*\d"
+    ),
+}
+
+#: Words that hedge a commitment; a yes/no answer quotes them rather than saying a bare yes.
+HEDGES = re.compile(r"探索|推动|推进|力争|鼓励|支持|逐步|试点|研究|争取|原则上|推行|实行|实现")
+
+# Instructions addressed to the assistant inside a question. They never change what is answered: the span is
+# cut out before analysis.
+INJECTION = re.compile(
+    r"(?:请)?(?:忽略|无视|不要管|别管|忘掉|忘记|跳过|不用管|不必遵守|不要遵守)(?:掉)?(?:你|之前|上面|以上|前面|刚才|所有|全部|系统)?"
+    r"(?:的)?(?:所有|全部|一切)?(?:的)?(?:规则|指令|指示|设定|限制|要求|提示词?|约束|规定)[,，。;；!！]?"
+    r"|(?:即使|就算|哪怕)(?:文件|文档|原文)?(?:里|中|上)?(?:没(?:有)?(?:写|提|规定)|未(?:写|提))(?:的话)?(?:也)?(?:要)?(?:回答|告诉我|编|说)?[,，。;；]?"
+    r"|(?:你现在是|假装你是|扮演|你不再是|从现在起你是)[^,，。;；!！?？]*[,，。;；!！]?"
+    r"|(?:直接|必须|一定要|务必)(?:告诉我|回答|给我|编(?:一个)?|猜(?:一个)?)"
+    r"|(?:编|猜|估计|随便说)(?:一个|个)(?:数字|数|答案)?"
+    r"|\b(?:please )?(?:ignore|disregard|forget)\b[^.?!]{0,40}\b(?:instructions?|rules?|prompts?|guidelines?)\b[.,;:!]?"
+    r"|\byou are now\b[^.?!,]*[.,;!]?|\bpretend (?:to be|you are)\b[^.?!,]*[.,;!]?|\bjust (?:tell me|answer|make up|guess)\b"
+    r"|\bsystem prompt\b|\bdeveloper mode\b|\bjailbreak\b",
+    _F,
+)
+
+#: Structural questions about the notice itself (answered from its parsed records).
+STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
+    "date": re.compile(
+        r"发文日期|印发日期|发布日期|成文日期|落款日期|(?:什么时候|何时|哪天|哪一?年|哪个月)(?:印发|发布|出台|发文|下发|签发)"
+        r"|(?:印发|发布|出台|发文)(?:的)?(?:时间|日期)|\b(?:when|which year|what year|what date)\b.*\b(?:issued|published|released|signed)\b"
+        r"|\bissue date\b|\bdate of (?:issue|the notice|the document)\b",
+        _F,
+    ),
+    "issuers": re.compile(
+        r"谁(?:印发|发布|发文|出台|制定|签发|发的)|(?:哪个|哪些|什么|哪两个|哪几个)(?:单位|部门|机关)(?:联合)?"
+        r"(?:印发|发布|发文|出台|制定|签发|发的|发了?(?:这个|该|本)?(?:文件|通知|方案))"
+        r"|发文(?:单位|机关)|印发(?:单位|机关)|联合印发|\bwho (?:issued|published|released|signed|wrote)\b"
+        r"|\bissuing (?:body|bodies|authority|authorities)\b|\bissuers?\b|\bissued by\b",
+        _F,
+    ),
+    "title": re.compile(
+        r"文件(?:名称|标题|名字|全称)|(?:通知|方案|文件)(?:叫什么|的名称|的标题|的全称)|标题是|\btitle\b"
+        r"|\bwhat is the (?:document|notice|plan) called\b",
+        _F,
+    ),
+    "implements": re.compile(
+        r"贯彻(?:落实)?(?:的是)?(?:哪个|什么|哪份|哪一)|落实(?:哪个|什么|哪份)(?:文件|意见)|为了落实什么"
+        r"|\bimplement(?:s|ing)? (?:which|what)\b|\bwhat does (?:it|the plan|the notice|this plan) implement\b",
+        _F,
+    ),
+    "based_on": re.compile(
+        r"(?:根据|依据)(?:了)?(?:哪些|什么|哪几)|制定依据|上位法|\bbased on (?:which|what)\b|\blegal basis\b"
+        r"|\bwhat is (?:it|the plan) based on\b",
+        _F,
+    ),
+    "target_year": re.compile(
+        r"目标年份|到哪一?年|哪一?年(?:前|之前|以前)?(?:要|实现|达到|完成)|\bby (?:which|what) year\b|\btarget year\b"
+        r"|\buntil (?:which|what) year\b",
+        _F,
+    ),
+    "goals": re.compile(
+        r"工作目标|总体目标|主要目标|总目标|要达到什么|\b(?:work|overall|main) goals?\b|\bgoals? of the (?:plan|notice|document)\b"
+        r"|\bwhat (?:does|do) (?:the plan|it) aim\b",
+        _F,
+    ),
+    "guiding": re.compile(r"指导思想|\bguiding (?:ideology|thought|principles?)\b", _F),
+    "recipients": re.compile(
+        r"主送|发给(?:谁|哪些)|印发给(?:谁|哪些)|\brecipients?\b|\bsent to\b|\baddressed to\b", _F
+    ),
+    "task_count": re.compile(
+        r"(?:附件|清单|一共|总共|共有|共计|共)[^?？]{0,6}(?:多少|几)(?:项|条|个)(?:工作)?任务|任务(?:总数|数量|总量)|多少项任务"
+        r"|\bhow many tasks\b|\btotal number of tasks\b|\bnumber of tasks\b",
+        _F,
+    ),
+    "annex": re.compile(
+        r"附件(?:是|叫|名称|标题)|附件的(?:名称|标题)|\bannex (?:title|called|name)\b|\bwhat is the annex\b",
+        _F,
+    ),
+    "parts": re.compile(
+        r"(?:分|有|包括|包含)(?:几|多少)(?:个)?(?:部分|方面|板块)|(?:几|哪)(?:个|些)(?:部分|方面|板块)|结构|框架|目录|大标题"
+        r"|\bhow many parts\b|\bwhat parts\b|\bstructure\b|\bsections? of the (?:notice|plan)\b|\bhow is (?:it|the plan) organi[sz]ed\b",
+        _F,
+    ),
+    "closing": re.compile(
+        r"保障机制|保障措施|组织保障|最后(?:一部分|部分)|结尾|落实要求"
+        r"|\bsafeguards?\b|\bguarantee mechanisms?\b|\bclosing\b|\benforcement of the plan\b",
+        _F,
+    ),
+}
+
+#: Words that make a question about the notice as a whole (not one of its measures).
+DOCUMENT_WORDS = re.compile(
+    r"通知|方案|文件|本文|附件|正文|这份|该文|\bthis plan\b|\bthe plan\b|\bthe notice\b|\bthis notice\b|\bdocument\b|\bannex\b",
+    _F,
+)
+
+#: Words of a question that say how it asks, not what about: interrogatives, pronouns, politeness, generic nouns.
+SCAFFOLD_ZH = frozenset(
+    """
+请问 请 麻烦 问下 想问 问问 一下 我们 我 你们 你 您 他们 她们 咱们 公司 企业 单位 部门 机构 哪个 哪些 哪家 哪里 哪儿 什么 怎么样 怎么
+如何 多久 多少 多长 几天 几个 是否 能不能 能否 可不可以 可以 需要 要 吗 呢 吧 啊 呀 的 了 是 有 在 和 与 及 或 都 就 还 也 会 能 该 谁 找
+转 给 对 把 被 这 那 个 项 条 负责 牵头 配合 协助 管 办 归 由 时间 时候 现在 一般 具体 规定 文件 通知 方案 政策 任务 事项 工作 情况 问题
+这个 那个 这些 那些 这项 那项 其 它 他 她 一个 哪 谁家 么 吗 嘛 哦 哈 谢谢 您好 你好 好 想 知道 了解 告诉 说 讲 是不是 有没有 多 少
+每 各 所 之 为 以 于 上 下 中 里 内 外 后 前 时 等 方面 相关 有关 关于 主要 方面 里面 其中 当中 应该 可能 大概 大约 左右 一共 总共
+得 地 着 过 来 去 又 再 才 只 从 向 到 往 跟 同 并 而 但 如果 因为 所以 然后 那么 还有 另外 以及 比如 例如 已经 正在 将 把 让 使
+能够 可否 允许 情况下 区里 区 九龙坡 九龙坡区 重庆 重庆市 市里 我区 全区 贵区 本区 单位 人员 部 局 委 办 牵头单位 配合单位 责任单位
+""".split()
+)
+SCAFFOLD_EN = frozenset(
+    """
+a an the of for to in on at by with from about into over under and or but if then than so as is are was were be been being do does did
+can could will would shall should may might must have has had i we you he she it they me us him her them my our your his its their this that
+these those what which who whom whose when where why how there here please tell me know want need get got any some all each every more most
+much many long time take takes taking does done make made also just only very really up out one ones thing things way kind sort
+department departments unit units agency agencies office offices bureau bureaus body bodies authority authorities organization organisation
+lead leads leading responsible charge handles handle cooperate cooperating cooperates cooperation support supporting assist assisting task tasks
+item items plan notice document jiulongpo chongqing district company companies firm firms business businesses enterprise enterprises
+hi hello thanks thank quick question sorry obvious our team still learning ropes moved year this like would about regarding
+""".split()
+)
+
+#: Generic English words that count as a request for a unit (who/which) even without an interrogative.
+LIST_CUE = re.compile(
+    r"(?:哪些|什么|几项|几个|几条|多少项|多少个|多少条|所有|全部)(?:的)?(?:工作)?(?:任务|工作|事项|事情)|列出|列举|清单|一览"
+    r"|(?:负责|牵头|配合|参与|承担|协助|主管)(?:了)?(?:哪些|什么|几项|多少)|(?:负责|牵头|配合|参与|承担)的(?:工作)?任务"
+    r"|任务(?:有|是)?(?:哪些|哪几|什么)|(?:单位|部门)的(?:工作)?任务"
+    r"|\b(?:what|which|list|all|how many)\b[^?]*\btasks?\b|\blist\b"
+    r"|\bwhat (?:does|do|is|are)\b[^?]*\b(?:lead|leads|responsible for|handle|handles|in charge of|cooperate|cooperates|support)\b",
+    _F,
+)
+
+
+def cue_words() -> set[str]:
+    """The Chinese words the interrogative patterns and the scaffolding are made of (牵头, 配合, 单位, 多久 ...):
+    the vocabulary a typo in the asking part of a question is corrected against."""
+    words = {w for w in SCAFFOLD_ZH if len(w) >= 2}
+    for pattern in (*KIND_CUES.values(), *STRUCTURE_CUES.values(), LIST_CUE):
+        source = re.sub(r"\(\?[:=!<]+|[()?|*+]|\{\d*,?\d*\}", " ", pattern.pattern)
+        words.update(w for w in re.findall(r"[\u4e00-\u9fff]{2,4}", source))
+    return words
+
+
+def ask_kinds(text: str) -> list[str]:
+    """Every kind of fact the (lower-cased, normalized) question asks for, in the vocabulary's order."""
+    kinds = [kind for kind, pattern in KIND_CUES.items() if pattern.search(text)]
+    if "duration" in kinds and "deadline" in kinds:
+        kinds.remove("deadline")  # 什么时候能办好 / when will it be done: a processing time
+    if "statistic" in kinds and "count" in kinds:
+        kinds.remove("count")
+    if "contact" in kinds and "lead" in kinds and not re.search(r"谁|who", text):
+        kinds.remove("lead")
+    return kinds
+
+
+def has_value(kind: str, text: str) -> bool:
+    """Does `text` state a value of this kind?"""
+    pattern = VALUE_PATTERNS.get(kind)
+    return bool(pattern and pattern.search(text))
+
+
+def strip_injection(text: str) -> tuple[str, bool]:
+    """The question without instructions addressed to the assistant, and whether there were any."""
+    cleaned = INJECTION.sub(" ", text)
+    return " ".join(cleaned.split()), cleaned != text
