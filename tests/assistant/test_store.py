@@ -167,3 +167,19 @@ def test_an_unreachable_database_is_a_503_error() -> None:
 
     with pytest.raises(DatabaseUnavailableError):
         open_store("postgresql+psycopg://nobody:wrong@127.0.0.1:9/none?connect_timeout=2")
+
+
+def test_db_cli_upgrades_reports_and_purges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.cli import main
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("POLICYQA_DATABASE_URL", url)
+    assert main(["db", "current"]) == 0
+    assert "revision None" in capsys.readouterr().out
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "current"]) == 0
+    assert f"revision {head_revision()} (newest {head_revision()})" in capsys.readouterr().out
+    assert main(["db", "purge"]) == 0
+    assert "deleted 0 sessions, 0 questions, 0 feedback" in capsys.readouterr().out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -42,7 +42,7 @@ class SessionOut(BaseModel):
         """Build from the store's SessionInfo."""
         return cls(
             session_id=info.id,
-            expires_at=info.expires_at,
+            expires_at=info.expires_at.replace(tzinfo=UTC),  # the store keeps naive UTC
             ttl_seconds=settings.session_ttl_seconds,
             max_bytes=settings.session_max_bytes,
             bytes=info.bytes,
