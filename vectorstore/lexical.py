@@ -57,6 +57,10 @@ def add_user_words(words: Iterable[str]) -> None:
                 jieba.add_word(word)
 
 
+# A question's topic fits in its first few hundred characters; longer query text is cut before tokenizing.
+MAX_QUERY_CHARS = 256
+
+
 def tokenize(text: str) -> list[str]:
     """jieba search-mode words (ASCII lowercased, punctuation dropped) plus bigrams of every CJK run."""
     init_jieba()
@@ -101,9 +105,10 @@ class LexicalIndex:
         return cls(list(ids), list(texts), sorted(set(user_words)), retriever)
 
     def search(self, query: str, k: int) -> list[Hit]:
-        """The `k` best entries sharing at least one token with `query`, best first."""
+        """The `k` best entries sharing at least one token with `query[:MAX_QUERY_CHARS]`, best first."""
         vocab = self._retriever.vocab_dict
-        token_ids = [vocab[token] for token in tokenize(query) if token in vocab]
+        # jieba is pure Python and holds the GIL: an uncapped 2,000-character query stalls every other request
+        token_ids = [vocab[token] for token in tokenize(query[:MAX_QUERY_CHARS]) if token in vocab]
         if not token_ids or k <= 0:
             return []
         scores = np.asarray(self._retriever.get_scores_from_ids(token_ids))

