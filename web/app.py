@@ -63,7 +63,7 @@ def create_app(
     app.add_middleware(StoreFaultMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ClientLimitMiddleware, limiter=state.limiter, concurrency=state.concurrency)
-    app.add_middleware(AuthMiddleware, api_key=settings.api_key)
+    app.add_middleware(AuthMiddleware, api_key=settings.api_key, login_limiter=state.limiter)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import prompts
+from web.limits import RateLimiter, client_key
 
 COOKIE_NAME = "policyqa_session"
 COOKIE_TTL_S = 12 * 3600
@@ -86,9 +87,10 @@ def unauthorized() -> JSONResponse:
 class AuthMiddleware:
     """Require the API key on every route but the probes and the login form; refuse uploads."""
 
-    def __init__(self, app: ASGIApp, api_key: str | None) -> None:
+    def __init__(self, app: ASGIApp, api_key: str | None, login_limiter: RateLimiter | None = None) -> None:
         self.app = app
         self.api_key = api_key
+        self.login_limiter = login_limiter  # key guesses count against the client's rate limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -123,7 +125,7 @@ class AuthMiddleware:
             response: Response = RedirectResponse(LOGIN_PATH, status_code=303)
             response.delete_cookie(COOKIE_NAME, path="/")
         elif request.method == "POST":
-            response = await self._check_login(request)
+            response = self._login_refusal(scope) or await self._check_login(request)
         elif request.method in ("GET", "HEAD"):
             response = login_page(_lang(request))
         else:
@@ -131,6 +133,23 @@ class AuthMiddleware:
                 {"detail": {"code": "method_not_allowed", "message": "Method Not Allowed"}}, status_code=405
             )
         await response(scope, receive, send)
+
+    def _login_refusal(self, scope: Scope) -> Response | None:
+        if self.login_limiter is None:
+            return None
+        decision = self.login_limiter.check(client_key(scope))
+        if decision.allowed:
+            return None
+        return JSONResponse(
+            {
+                "detail": {
+                    "code": "rate_limited",
+                    "message": f"Too many attempts; retry in {decision.retry_after} s.",
+                }
+            },
+            status_code=429,
+            headers={"Retry-After": str(decision.retry_after)},
+        )
 
     async def _check_login(self, request: Request) -> Response:
         assert self.api_key is not None

@@ -97,6 +97,14 @@ def test_the_key_form_sets_a_signed_httponly_cookie_that_opens_the_ui(keyed: Tes
     assert keyed.get("/config").status_code == 401
 
 
+def test_key_guesses_are_rate_limited(fake: FakeService) -> None:
+    app = create_app(Settings(api_key=KEY, rate_limit_per_minute=3), fake, mount_ui=False)
+    with TestClient(app) as client:
+        statuses = [client.post("/login", data={"key": f"guess{n}"}).status_code for n in range(4)]
+        assert statuses == [401, 401, 401, 429]
+        assert client.post("/login", data={"key": KEY}).status_code == 429
+
+
 def test_cookie_signature_expiry_and_key_change() -> None:
     value = sign_cookie(KEY, now=1000.0)
     assert cookie_valid(value, KEY, now=1001.0)
