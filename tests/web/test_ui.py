@@ -241,3 +241,15 @@ def test_ui_is_mounted_at_root_behind_the_api(make_client: ClientFactory, fake: 
     } <= elem_ids
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/v1/tasks/34").json()["no"] == 34
+
+
+def test_stop_button_cancels_every_way_of_asking(make_client: ClientFactory, fake: FakeService) -> None:
+    config = make_client(fake, mount_ui=True).get("/config").json()
+    elem = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
+    deps = config["dependencies"]
+    asking = {"pq-send", "pq-question", "pq-chip-0", "pq-chip-1", "pq-chip-2", "pq-chip-3"}
+    ask_ids = {n for n, dep in enumerate(deps) if {elem.get(t[0]) for t in dep["targets"]} & asking}
+    ask_ids = {deps[n]["id"] for n in ask_ids if deps[n]["targets"][0][1] in ("click", "submit")}
+    cancelled = {c for dep in deps if elem.get(dep["targets"][0][0]) == "pq-stop" for c in dep["cancels"]}
+    assert len(ask_ids) == 6
+    assert ask_ids <= cancelled
