@@ -11,7 +11,7 @@ from importlib import resources
 import pytest
 
 from assistant.config import REPO_ROOT
-from assistant.lexicon import DocumentLexicon, build_lexicon
+from assistant.lexicon import DocumentLexicon, TopicTerm, build_lexicon
 from assistant.vocabulary import INJECTION, KIND_CUES, VALUE_PATTERNS
 from ingest.parser import load_document
 from ingest.records import PolicyDocument
@@ -38,7 +38,7 @@ def _gazetteer() -> list[str]:
     return [name for names in tomllib.loads(text)["places"].values() for name in names]
 
 
-def _terms(lexicon: DocumentLexicon, question: str, language: str = "zh") -> dict[str, object]:
+def _terms(lexicon: DocumentLexicon, question: str, language: str = "zh") -> dict[str, TopicTerm]:
     return {t.text: t for t in lexicon.topic_terms(question, language)}
 
 
