@@ -8,11 +8,11 @@ import pytest
 
 from assistant.analysis import Analysis, analyse
 from assistant.answerable import Verdict, check_evidence, check_scope
-from assistant.evidence import RecordEvidence
+from assistant.evidence import RecordEvidence, rank_records, record_text, score_record, topic_overlap
 from assistant.handlers.base import Context
 from assistant.handlers.lookup import evidence_for, gather
 from assistant.vocabulary import has_value
-from ingest.sentences import record_sentences
+from ingest.sentences import record_sentences, split_sentences
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +229,68 @@ def test_no_evidence_is_weak_evidence(ctx: Context) -> None:
 def test_a_question_in_the_documents_own_words_is_answerable(ctx: Context, question: str) -> None:
     _, _, verdict = _evidence(ctx, question)
     assert verdict.answerable
+
+
+# ---------------------------------------------------------------- sentences and evidence scoring
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "压减用气接入时间，获得用气用户办理总用时不超过13个工作日。",
+        "一是简化流程；二是压缩时限；三是降低成本",
+        "能网上办吗？可以！全程网办。",
+    ],
+)
+def test_split_sentences_is_verbatim(text: str) -> None:
+    parts = split_sentences(text)
+    assert "".join(parts) == text
+    assert all(p[-1] in "。；！？" for p in parts[:-1])
+
+
+def test_split_sentences_splits_at_sentence_ends_only() -> None:
+    assert split_sentences("一是简化流程；二是压缩时限。三是降低成本，提高效率") == [
+        "一是简化流程；",
+        "二是压缩时限。",
+        "三是降低成本，提高效率",
+    ]
+
+
+def test_record_sentences_cover_every_record_verbatim(ctx: Context) -> None:
+    table = record_sentences(ctx.doc)
+    assert {("task", t.no) for t in ctx.doc.tasks} <= set(table)
+    assert {("item", i.index) for i in ctx.doc.items} <= set(table)
+    assert {("meta", 2), ("meta", 3), ("meta", 4)} <= set(table)
+    task = ctx.doc.task(34)
+    assert task is not None
+    sentences = table[("task", 34)]
+    assert "".join(s.text for s in sentences if s.cell == "city") == task.city_task
+    assert "".join(s.text for s in sentences if s.cell == "district") == task.district_measure
+    assert [s.position for s in sentences] == list(range(len(sentences)))
+
+
+def test_topic_overlap_weighs_the_rare_words(ctx: Context) -> None:
+    analysis = _analyse(ctx, "用气报装要多久？")
+    assert topic_overlap(analysis, record_text(ctx.doc, "task", 34)) == pytest.approx(1.0)
+    assert topic_overlap(analysis, record_text(ctx.doc, "task", 146)) == pytest.approx(0.0)
+    partial = topic_overlap(analysis, "提高用户报装效率")  # 报装 without 用气
+    assert 0.0 < partial < 1.0
+
+
+def test_score_record_marks_the_sentence_with_the_value(ctx: Context) -> None:
+    analysis = _analyse(ctx, "用气报装要多久？")
+    record = score_record(analysis, ctx.doc, ctx.sentences[("task", 34)], "task", 34)
+    stating = [s.sentence.text for s in record.value_sentences()]
+    assert any("13个工作日" in s for s in stating)
+    assert record.coverage == pytest.approx(1.0)
+    best = record.best(1)[0]
+    assert best.value
+
+
+def test_rank_records_puts_the_record_about_the_topic_first(ctx: Context) -> None:
+    analysis = _analyse(ctx, "用气报装要多久？")
+    records = [
+        score_record(analysis, ctx.doc, ctx.sentences[("task", n)], "task", n, retrieval=r)
+        for n, r in ((146, 1.0), (34, 0.8))
+    ]
+    assert [r.ref for r in rank_records(records)] == [34, 146]

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.analysis import Analysis, analyse
 from assistant.catalog import tasks_for_unit
+from assistant.compose import MAX_QUOTE, english_value, short_quote, task_title, value_clause
 from assistant.evidence import record_text
 from assistant.handlers.base import Context
 from assistant.handlers.lookup import LookupHandler
@@ -396,3 +397,71 @@ def test_service_follow_up_ignores_a_forged_row(service) -> None:  # type: ignor
     answer = service.ask("那由谁牵头？", history)
     assert "999" not in answer.answer
     assert all(c.id != 999 for c in answer.citations)
+
+
+# ---------------------------------------------------------------- composition pieces
+
+
+def test_value_clause_is_the_verbatim_clause_holding_the_value(ctx: Context) -> None:
+    task = ctx.doc.task(34)
+    assert task is not None
+    clause = value_clause(task.city_task, ["duration"])
+    assert clause == "获得用气用户办理总用时不超过13个工作日"
+    district = value_clause(task.district_measure, ["duration"])
+    assert district in task.district_measure and "个工作日" in district
+    assert len(district) < len(task.district_measure)
+
+
+def test_value_clause_picks_the_clause_most_relevant_to_the_question() -> None:
+    sentence = "一般事项5个工作日内办结，涉外燃气工程10个工作日内办结。"
+    clause = value_clause(sentence, ["duration"], lambda c: 1.0 if "燃气" in c else 0.0)
+    assert "10个工作日" in clause and "5个工作日" not in clause
+
+
+def test_value_clause_without_a_value_falls_back_to_a_short_quote() -> None:
+    sentence = "深化企业简易注销改革，建立简易注销容错机制。"
+    assert value_clause(sentence, ["amount"]) == short_quote(sentence)
+
+
+def test_short_quote_keeps_whole_leading_clauses(ctx: Context) -> None:
+    task = ctx.doc.task(34)
+    assert task is not None
+    long = task.district_measure
+    assert len(long) > MAX_QUOTE
+    quote = short_quote(long)
+    assert long.startswith(quote)
+    assert len(quote) <= MAX_QUOTE
+    assert long[len(quote)] in "，；："  # cut at a clause boundary, not inside a word
+    assert short_quote("压减用气接入时间。") == "压减用气接入时间。"
+
+
+@pytest.mark.parametrize(
+    ("clause", "kind", "english"),
+    [
+        ("获得用气用户办理总用时不超过13个工作日", "duration", "13 working days"),
+        ("报装人员在4小时内主动联系用户", "duration", "4 hours"),
+        ("2021年实现贷款担保超过3亿元", "amount", "3 hundred million yuan"),
+        ("预付款支付比例不低于30%", "rate", "30%"),
+        ("培育50家重点企业", "count", "50 enterprises"),
+    ],
+)
+def test_english_value(clause: str, kind: str, english: str) -> None:
+    assert english_value(clause, [kind]) == english
+
+
+@pytest.mark.xfail(
+    strict=True, reason="a year is rendered as a number of years: english_value('到2025年') == '2025 years'"
+)
+def test_english_value_of_a_year_is_the_year() -> None:
+    assert english_value("到2025年，全区营商环境整体水平进入国际一流行列", ["deadline"]) in (
+        "2025",
+        "by 2025",
+        "2025 (year)",
+    )
+
+
+def test_every_task_title_is_the_verbatim_start_of_its_city_task(ctx: Context) -> None:
+    bad = [t.no for t in ctx.doc.tasks if not t.city_task.startswith(task_title(t)) or len(task_title(t)) < 4]
+    assert bad == []
+    task = ctx.doc.task(34)
+    assert task is not None and task_title(task) == "压减用气接入时间"
