@@ -197,11 +197,6 @@ def test_a_value_in_a_given_record_is_found_by_evidence_for(ctx: Context) -> Non
     assert check_evidence(analysis, ranked) == Verdict(False, "value_not_stated", missing_kind="amount")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with no topic words (第34项多少个工作日？) RecordEvidence.value_sentences() keeps no sentence (it needs "
-    "rare or topic >= 0.5), so the row's own 13个工作日 is reported as not stated",
-)
 @pytest.mark.parametrize("question", ["第34项多少个工作日？", "How long does task 34 take?"])
 def test_a_value_of_a_numbered_row_needs_no_topic_words(ctx: Context, question: str) -> None:
     analysis = _analyse(ctx, question)
