@@ -463,3 +463,49 @@ def test_every_task_title_is_the_verbatim_start_of_its_city_task(ctx: Context) -
     assert bad == []
     task = ctx.doc.task(34)
     assert task is not None and task_title(task) == "压减用气接入时间"
+
+
+# ---------------------------------------------------------------- properties over the whole table
+
+
+def test_every_row_answers_who_leads_it(ctx: Context) -> None:
+    wrong = []
+    for task in ctx.doc.tasks:
+        answer = NumberedHandler().answer(_analyse(ctx, f"第{task.no}项由谁牵头？"), ctx)
+        first = answer.answer.splitlines()[0] if answer.answer else ""
+        if answer.refused or f"〔任务{task.no}〕" not in first or task.lead_units[0] not in first:
+            wrong.append((task.no, first))
+    assert wrong == []
+
+
+def test_every_row_and_item_has_a_card(ctx: Context) -> None:
+    for task in ctx.doc.tasks:
+        answer = NumberedHandler().answer(_analyse(ctx, f"第{task.no}项是什么？"), ctx)
+        assert task.city_task in answer.answer and _cited(answer) == [("task", task.no)], task.no
+    for item in ctx.doc.items:
+        answer = NumberedHandler().answer(_analyse(ctx, f"通知第{item.index}项讲什么？"), ctx)
+        assert item.title in answer.answer and _cited(answer) == [("item", item.index)], item.index
+
+
+def test_every_leading_unit_gets_its_complete_list(service, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    wrong = []
+    for summary in service.catalog.list_units():
+        if not summary.lead_count:
+            continue
+        expected = [("task", t.no) for t in tasks_for_unit(ctx.doc, ctx.units, summary.name, "lead")]
+        answer = service.ask(f"{summary.name}牵头哪些任务？")
+        if _cited(answer) != expected:
+            wrong.append((summary.name, len(expected), len(answer.citations), answer.intent))
+    assert wrong == []
+
+
+def test_every_cooperating_unit_gets_its_complete_list(service, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    wrong = []
+    for summary in service.catalog.list_units():
+        if not summary.coop_count:
+            continue
+        expected = [("task", t.no) for t in tasks_for_unit(ctx.doc, ctx.units, summary.name, "coop")]
+        answer = service.ask(f"{summary.name}配合哪些任务？")
+        if _cited(answer) != expected:
+            wrong.append((summary.name, len(expected), len(answer.citations), answer.intent))
+    assert wrong == []
