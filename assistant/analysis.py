@@ -109,7 +109,8 @@ def focus_text(question: str) -> str:
     parts = [p.strip() for p in _SENTENCE_END.split(question) if p.strip()]
     if len(parts) < 2 or len(question) < 24:
         return question
-    asking = [p for p in parts if _ASKING.search(p)]
+    marked = [p for p in parts if re.search(r"[?？]", p)]
+    asking = marked or [p for p in parts if _ASKING.search(p)]
     return " ".join(asking[-2:]) if asking else parts[-1]
 
 

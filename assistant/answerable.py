@@ -14,6 +14,9 @@ Reason = Literal["ok", "foreign_anchor", "foreign_topic", "no_topic", "weak_evid
 
 # Chosen on the dev set. Most of a question's topic weight on words the document never uses -> outside it.
 MAX_FOREIGN_SHARE = 0.5
+# ... unless the words the document does use carry a topic of their own (two rare words or more).
+SOLID_TOPIC_WEIGHT = 6.0
+ALWAYS_FOREIGN_SHARE = 0.75
 # The top record must cover this share of the topic (IDF-weighted) unless the dense match is strong.
 MIN_COVERAGE = 0.25
 STRONG_DENSE = 0.88
@@ -32,7 +35,9 @@ def check_scope(analysis: Analysis) -> Verdict:
     """Before retrieval: anchors the document lacks (a place, a year, a title, a row > 176), a foreign topic."""
     if analysis.foreign_anchors:
         return Verdict(False, "foreign_anchor")
-    if analysis.own_topic and analysis.foreign_share > MAX_FOREIGN_SHARE:
+    share = analysis.foreign_share
+    solid = sum(t.idf for t in analysis.own_topic if t.in_document) >= SOLID_TOPIC_WEIGHT
+    if analysis.own_topic and (share > ALWAYS_FOREIGN_SHARE or (share > MAX_FOREIGN_SHARE and not solid)):
         return Verdict(False, "foreign_topic")
     if not analysis.topic and not analysis.units:
         return Verdict(False, "no_topic")

@@ -11,7 +11,7 @@ from assistant.markers import int_to_cn
 from assistant.models import Citation
 from assistant.vocabulary import HEDGES, VALUE_PATTERNS
 from ingest.records import NoticeItem, PolicyDocument, Task
-from ingest.sentences import split_sentences
+from ingest.sentences import meta_records, split_sentences
 from prompts import format_phrase
 
 EnglishName = Callable[[str], str]
@@ -79,8 +79,10 @@ def record_title(doc: PolicyDocument, kind: str, ref: int) -> str:
         return task_title(task)
     if kind == "item" and (item := doc.item(ref)):
         return item.title
-    if kind == "meta":
-        return META_TITLES.get(ref, "")
+    if kind == "meta" and (text := meta_records(doc).get(ref)):
+        return re.split(r"[，。；]", text.split("。", 1)[-1] if text.startswith("（") else text, maxsplit=1)[
+            0
+        ]
     return ""
 
 

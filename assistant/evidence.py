@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.analysis import Analysis
@@ -46,6 +47,7 @@ class RecordEvidence:
     coverage: float
     sentences: list[ScoredSentence] = field(default_factory=list)
     coverage_weight: float = 0.9
+    topicless: bool = False
 
     @property
     def key(self) -> tuple[str, int]:
@@ -53,8 +55,9 @@ class RecordEvidence:
         return (self.type, self.ref)
 
     def value_sentences(self) -> list[ScoredSentence]:
-        """Sentences that state a value of the asked kind and are about the question's rarest words."""
-        return [s for s in self.sentences if s.value and (s.rare or s.topic >= 0.5)]
+        """Sentences that state a value of the asked kind and are about the question's rarest words (any
+        value sentence when the question has no topic of its own: a follow-up on this very record)."""
+        return [s for s in self.sentences if s.value and (self.topicless or s.rare or s.topic >= 0.5)]
 
     @property
     def score(self) -> float:
@@ -63,8 +66,9 @@ class RecordEvidence:
         return RANK_WEIGHT * self.retrieval + self.coverage_weight * self.coverage + value
 
     def best(self, n: int = 1) -> list[ScoredSentence]:
-        """The n best sentences, best first."""
-        return sorted(self.sentences, key=lambda s: (-s.score, s.sentence.position))[:n]
+        """The n best sentences, best first; a bare heading ("（六）严格规范执法。") only when nothing else is left."""
+        body = [s for s in self.sentences if not _is_heading(s.sentence.text)] or self.sentences
+        return sorted(body, key=lambda s: (-s.score, s.sentence.position))[:n]
 
 
 # Credit of a topic word by the rank of the document form found (an English word's first gloss counts fully).
@@ -88,6 +92,11 @@ def topic_overlap(analysis: Analysis, text: str) -> float:
     if not total:
         return 0.0
     return sum(t.idf * _credit(t, text) for t in analysis.topic if t.in_document) / total
+
+
+def _is_heading(text: str) -> bool:
+    """An item's numbered title sentence or a bare label, which says nothing a question asks for."""
+    return bool(re.fullmatch(r"\s*（[一二三四五六七八九十]+）[^，。；]{0,20}。?\s*|[^，；]{0,12}。", text))
 
 
 def _char_share(analysis: Analysis, text: str) -> float:
@@ -141,6 +150,7 @@ def score_record(
         # English topic words reach the document through dictionary glosses, a noisier signal than the
         # multilingual dense match: they weigh less.
         coverage_weight=COVERAGE_WEIGHT if analysis.language == "zh" else COVERAGE_WEIGHT_EN,
+        topicless=not analysis.topic_weight,
     )
 
 

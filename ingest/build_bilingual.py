@@ -83,12 +83,19 @@ HEADER = """\
 
 # General words a newcomer would list for a business-environment plan, which CC-CEDICT does not give
 # for the document's own term (it glosses 破产 "bankruptcy" but not "insolvency", 公安 "public security"
-# but not "police"). Added at the end of the key's list; dropped if the term is not in the document.
+# but not "police", 接入 "to access" but not a utility "connection", 诉讼 "lawsuit" but not "litigation").
+# They lead the key's list (the document's own term for the concept); dropped if the term is not in it.
 OVERRIDES: dict[str, tuple[str, ...]] = {
     "insolvency": ("破产",),
     "insolvent": ("破产",),
     "police": ("公安",),
+    "connection": ("接入", "报装"),
+    "connect": ("接入",),
+    "litigation": ("诉讼",),
+    "deregistration": ("注销",),
+    "outage": ("停电",),
 }
+OVERRIDE_SCORE = 10.0
 
 
 @dataclass(frozen=True)
@@ -276,7 +283,7 @@ def build_table(text: str, cedict: dict[str, list[Sense]], unit_names: list[str]
                 by_key[key].append(Entry(term, round(score, 3), frequency))
     for word, extra in OVERRIDES.items():
         key = normalise_word(word)
-        by_key[key].extend(Entry(term, 0.0, text.count(term)) for term in extra if term in text)
+        by_key[key].extend(Entry(term, OVERRIDE_SCORE, text.count(term)) for term in extra if term in text)
     table: dict[str, list[Entry]] = {}
     for key, entries in by_key.items():
         # Equal fits go to the word the document uses most: its own name for the concept.

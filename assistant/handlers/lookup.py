@@ -27,7 +27,7 @@ from prompts import format_phrase
 
 RELATED_RATIO = 0.8
 MAX_RELATED = 2
-CANDIDATES = 10
+CANDIDATES = 20
 
 
 def retrieval_query(analysis: Analysis) -> str:
@@ -97,7 +97,7 @@ def compose(analysis: Analysis, ctx: Context, ranked: list[RecordEvidence], verd
     top = ranked[0]
     if not verdict.answerable:
         return _not_stated(analysis, ctx, ranked, verdict.missing_kind or "content")
-    first, quotes = _first_line(analysis, ctx, top)
+    first, quotes, shown = _first_line(analysis, ctx, top)
     lines = [first]
     mk = marker(top.type, top.ref, lang)
     for quote in quotes:
@@ -119,7 +119,10 @@ def compose(analysis: Analysis, ctx: Context, ranked: list[RecordEvidence], verd
             )
     related = _related(ranked)
     lines += [related_line(ctx.doc, r, lang, ctx.units.english_for_entry) for r in related]
-    cites = [c for r in [top, *related] if (c := _citation(ctx, r, quotes if r is top else [])) is not None]
+    top_quote = quotes[0].sentence.text.strip() if quotes else (shown[0] if shown else "")
+    cites = [
+        c for r in [top, *related] if (c := _citation(ctx, r, top_quote if r is top else "")) is not None
+    ]
     return Answer(answer="\n".join(lines), citations=cites, language=lang, intent=_intent(analysis))
 
 
@@ -139,18 +142,22 @@ def _related(ranked: list[RecordEvidence]) -> list[RecordEvidence]:
     return [r for r in ranked[1 : 1 + MAX_RELATED] if r.score >= top.score * RELATED_RATIO]
 
 
-def _citation(ctx: Context, record: RecordEvidence, quotes: list[ScoredSentence]) -> Citation | None:
-    text = "".join(q.sentence.text for q in quotes) or (
-        record.best(1)[0].sentence.text if record.sentences else ""
-    )
+def _citation(ctx: Context, record: RecordEvidence, quote: str) -> Citation | None:
+    """The card of a record; its quote is a piece the answer shows of it (a quoted sentence, a clause of the
+    first line, or the title of a related row), so every quote is verbatim in the record and in the answer."""
+    text = quote or record_title(ctx.doc, record.type, record.ref)
     return record_citation(ctx.doc, record.type, record.ref, text, score=record.score)
 
 
-def _first_line(analysis: Analysis, ctx: Context, top: RecordEvidence) -> tuple[str, list[ScoredSentence]]:
-    """Line 1 for each asked kind (multi-part questions get every part), and the sentences behind it."""
+def _first_line(
+    analysis: Analysis, ctx: Context, top: RecordEvidence
+) -> tuple[str, list[ScoredSentence], list[str]]:
+    """Line 1 for each asked kind (multi-part questions get every part), the sentences behind it to quote,
+    and the verbatim clauses line 1 shows."""
     lang, english = analysis.language, ctx.units.english_for_entry
     parts: list[str] = []
     quotes: list[ScoredSentence] = []
+    shown: list[str] = []
     kinds = list(dict.fromkeys(analysis.kinds)) or ["content"]
     lead, coop = _units_of(ctx, top)
     for kind in kinds:
@@ -179,6 +186,7 @@ def _first_line(analysis: Analysis, ctx: Context, top: RecordEvidence) -> tuple[
                 clause = value_clause(
                     sentence.sentence.text, [kind], lambda c: topic_overlap(analysis, c.lower())
                 )
+                shown.append(clause.rstrip("。；，"))
                 parts.append(
                     format_phrase(
                         "part_value",
@@ -193,6 +201,7 @@ def _first_line(analysis: Analysis, ctx: Context, top: RecordEvidence) -> tuple[
         elif kind in ("yesno", "content") and top.sentences:
             best = top.best(1)[0]
             clause = short_quote(best.sentence.text).rstrip("。；，")
+            shown.append(clause)
             key = "part_yesno" if kind == "yesno" else "part_content"
             parts.append(
                 format_phrase(
@@ -206,11 +215,12 @@ def _first_line(analysis: Analysis, ctx: Context, top: RecordEvidence) -> tuple[
             if clause != best.sentence.text.strip().rstrip("。；，"):
                 quotes.append(best)
     if not parts:
+        shown.append(short_quote(top.best(1)[0].sentence.text))
         parts.append(
             format_phrase(
                 "part_content",
                 lang,
-                clause=short_quote(top.best(1)[0].sentence.text),
+                clause=shown[-1],
                 hedge="",
                 title=record_title(ctx.doc, top.type, top.ref),
             )
@@ -223,7 +233,9 @@ def _first_line(analysis: Analysis, ctx: Context, top: RecordEvidence) -> tuple[
         "first_line", lang, text=sep.join(dict.fromkeys(parts)), marker=marker(top.type, top.ref, lang)
     )
     unique = list({id(q.sentence): q for q in quotes}.values())[:2]
-    return first, unique
+    if any(k in ("lead", "coop") for k in kinds) and not shown:
+        shown.append(record_title(ctx.doc, top.type, top.ref))
+    return first, unique, shown
 
 
 def _value_sentences(record: RecordEvidence, kind: str) -> list[ScoredSentence]:
@@ -262,5 +274,5 @@ def _not_stated(analysis: Analysis, ctx: Context, ranked: list[RecordEvidence], 
     ]
     related = ranked[:MAX_RELATED] if ranked and ranked[0].coverage >= 0.34 else []
     lines += [related_line(ctx.doc, r, lang, ctx.units.english_for_entry) for r in related]
-    cites = [c for r in related if (c := _citation(ctx, r, [])) is not None]
+    cites = [c for r in related if (c := _citation(ctx, r, "")) is not None]
     return Answer(answer="\n".join(lines), citations=cites, refused=True, language=lang, intent="refused")

@@ -30,7 +30,14 @@ class NumberedHandler:
         """One paragraph per number; a focused answer when one record is asked for one fact."""
         refs = [("task", n) for n in analysis.task_numbers] + [("item", n) for n in analysis.item_numbers]
         known = [r for r in refs if _exists(ctx, r)]
-        if len(refs) == 1 and known and (analysis.titled_item or _FOCUSED & set(analysis.kinds)):
+        asks_about = "content" in analysis.kinds and bool(
+            analysis.own_topic
+        )  # 第（二十）条对干部提出了什么激励
+        if (
+            len(refs) == 1
+            and known
+            and (analysis.titled_item or asks_about or _FOCUSED & set(analysis.kinds))
+        ):
             if not analysis.kinds:
                 analysis.kinds = ["content"]
             ranked = evidence_for(analysis, ctx, known)

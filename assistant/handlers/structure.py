@@ -80,7 +80,9 @@ class StructureHandler:
         lines.append(
             format_phrase("annex_sections_header", lang, n=len(doc.annex_sections), total=len(doc.tasks))
         )
-        cites = [meta_citation(META_TITLE, doc.meta.title, doc.meta.title)]
+        # parts_header says 实施方案 / "The plan": the words of the title it stands for
+        quote = "实施方案" if lang == "zh" else ""
+        cites = [meta_citation(META_TITLE, doc.meta.title, quote)] if quote else []
         return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="meta")
 
 
@@ -89,21 +91,23 @@ def _part_items(analysis: Analysis, doc: PolicyDocument, index: int) -> Answer:
     part = doc.part(index)
     assert part is not None
     items = doc.items_in_part(index)
-    lines = [format_phrase("part_items_header", lang, part=part.heading, n=len(items))]
-    cites: list[Citation] = []
-    for item in items:
-        lines.append(
-            format_phrase(
-                "part_item_line",
-                lang,
-                cn=int_to_cn(item.index),
-                index=item.index,
-                title=item.title,
-                marker=marker("item", item.index, lang),
-            )
+    listed = [
+        format_phrase(
+            "part_item_line",
+            lang,
+            cn=int_to_cn(item.index),
+            index=item.index,
+            title=item.title,
+            marker=marker("item", item.index, lang),
         )
-        cites.append(item_citation(item, item.title))
-    return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="item_lookup")
+        for item in items
+    ]
+    separator = format_phrase("part_item_separator", lang)
+    text = format_phrase(
+        "part_items_header", lang, part=part.heading, n=len(items), items=separator.join(listed)
+    )
+    cites: list[Citation] = [item_citation(item, item.title) for item in items]
+    return Answer(answer=text, citations=cites, language=lang, intent="item_lookup")
 
 
 def _annex_rows(analysis: Analysis, doc: PolicyDocument, index: int) -> Answer:
