@@ -19,7 +19,7 @@ from assistant.vocabulary import (
     strip_injection,
 )
 from ingest.records import PolicyDocument
-from ingest.structure import find_annex_section, find_part
+from ingest.structure import PART_ORDINAL_RE, find_annex_section, find_part
 from ingest.units import UnitDirectory
 
 Language = Literal["zh", "en"]
@@ -101,6 +101,7 @@ class Analysis:
     def topic_label(self) -> str:
         """A short name of the topic for 'the document does not state ...' lines."""
         words = [t.text for t in self.own_topic if t.in_document] or [t.text for t in self.topic]
+        words = [*self.units[:1], *words]
         return "".join(words[:3]) if self.language == "zh" else " ".join(words[:3])
 
 
@@ -144,7 +145,7 @@ def analyse(
     language = detect_language(text)
     focus = focus_text(text)
     low = focus.lower()
-    tasks, items = extract_references(focus)
+    tasks, items = extract_references(PART_ORDINAL_RE.sub(" ", focus))  # 附件第三部分 names no task 3
     titled = False
     if not tasks and not items and not _TASK_WORDS.search(focus):
         items = [i.index for i in doc.items if len(i.title) >= 4 and i.title in focus][:1]

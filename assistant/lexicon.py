@@ -26,6 +26,8 @@ from vectorstore.lexical import add_user_words, init_jieba
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _CJK_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# Characters of asking and grammar (分几部分 is not a slip for 分级): a pair holding one is never corrected.
+_ASKING_CHARS = frozenset("几哪谁吗呢吧啊么怎多少的了是有在和与及或都就还也会能该要把被给对从向到往这那个")
 _EN_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 _YEAR = re.compile(
     r"(?<!\d)((?:19|20)\d{2})(?=\s*年)|\b(?:in|by|until|before|after|since|of|for)\s+((?:19|20)\d{2})\b", re.I
@@ -116,7 +118,7 @@ class DocumentLexicon:
         return "".join(out)
 
     def _sound_alike(self, pair: str) -> str | None:
-        if pair in self.text or pair in _general_words():
+        if pair in self.text or pair in _general_words() or any(ch in _ASKING_CHARS for ch in pair):
             return None
         for word in self._two_char_sounds.get(tuple(lazy_pinyin(pair)), []):
             if word[0] == pair[0] or word[1] == pair[1]:

@@ -107,7 +107,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
 _N = r"\d+(?:\s*\.\s*\d+)?"
 VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
     "duration": re.compile(
-        rf"{_N}\s*(?:个)?\s*(?:工作日|自然日|小时|天|日(?!前|内办|起)|分钟|个月|周)|即办|即时办结|即来即办|立等可取|当场|当日|当天|秒批|秒办|一日办结|同日"
+        rf"{_N}\s*(?:个)?\s*(?:工作日|自然日|小时|天|日(?!前|内办|起)|分钟|个月|周)|[一二两三四五六七八九十半]个?(?:工作日|小时|天|周)(?:内)?"
+        r"|即办|即时办结|即来即办|立等可取|当场|当日|当天|秒批|秒办|一日办结|一日内|同日"
     ),
     "deadline": re.compile(
         r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|前|以前|年底)?|年底前|年内|\d{1,2}\s*月底前"
@@ -244,7 +245,7 @@ hi hello thanks thank quick question sorry obvious our team still learning ropes
 LIST_CUE = re.compile(
     r"(?:哪些|什么|几项|几个|几条|多少项|多少个|多少条|所有|全部)(?:的)?(?:工作)?(?:任务|工作|事项|事情)|列出|列举|清单|一览"
     r"|(?:负责|牵头|配合|参与|承担|协助|主管)(?:了)?(?:哪些|什么|几项|多少)|(?:负责|牵头|配合|参与|承担)的(?:工作)?任务"
-    r"|任务(?:有|是)?(?:哪些|哪几|什么)|(?:单位|部门)的(?:工作)?任务"
+    r"|任务(?:有|是)?(?:哪些|哪几|什么)|(?:单位|部门)的(?:工作)?任务|(?:牵头|负责|配合|参与)的?(?:都)?(?:有|是)?哪些"
     r"|\b(?:what|which|list|all|how many)\b[^?]*\btasks?\b|\blist\b"
     r"|\bwhat (?:does|do|is|are)\b[^?]*\b(?:lead|leads|responsible for|handle|handles|in charge of|cooperate|cooperates|support)\b",
     _F,

@@ -186,6 +186,8 @@ def _first_line(
                 clause = value_clause(
                     sentence.sentence.text, [kind], lambda c: topic_overlap(analysis, c.lower())
                 )
+                if clause.rstrip("。；，") in shown:
+                    continue  # the district measure repeats the city-level clause word for word
                 shown.append(clause.rstrip("。；，"))
                 parts.append(
                     format_phrase(
