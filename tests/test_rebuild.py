@@ -128,7 +128,7 @@ def test_concurrent_ingests_wait_for_each_other(index_dir: Path) -> None:
             stderr=subprocess.PIPE,
             text=True,
         )
-        for flags in (["--rebuild"], [], ["--rebuild"])
+        for flags in (["--rebuild"], [])
     ]
     outputs = [proc.communicate(timeout=300) for proc in procs]
     for proc, (_, stderr) in zip(procs, outputs, strict=True):
