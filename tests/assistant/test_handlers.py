@@ -356,11 +356,6 @@ def test_lookup_says_not_stated_and_points_to_the_rows(ctx: Context) -> None:
     assert all(line.startswith("相关：") for line in lines[1:])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the asked unit is removed from the topic, so the not-stated line has no topic: "
-    "'文件没有写明的联系方式（电话、地址、负责人等）。'",
-)
 def test_not_stated_names_what_was_asked_about(ctx: Context) -> None:
     answer = LookupHandler().answer(_analyse(ctx, "不动产登记中心的电话是多少？"), ctx)
     assert answer.refused
