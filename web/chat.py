@@ -8,6 +8,7 @@ as the API's.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from html import escape
 from typing import Any
@@ -29,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 ServiceGetter = Callable[[], PolicyQAService]
 MAX_UI_TURNS = 10
+# The grounded answer is composed at once, so its lines arrive together and a browser would paint them
+# as one frame; a short pause between lines lets each one appear (the answer-first line comes first).
+STREAM_LINE_PAUSE_SECONDS = 0.04
 Messages = list[dict[str, str]]
 
 
@@ -74,20 +78,27 @@ class ChatHandlers:
             turn.display = [*display, {"role": "assistant", "content": escape(message)}]
             yield self._frame(turn, "", "", [])
             return
+        # the first frame shows the question and empties the box; later frames leave the box alone,
+        # so whatever the user types while the answer streams is kept
+        yield self._frame(
+            ChatTurn(history=turn.history, display=display, answer_ids=turn.answer_ids), "", "", []
+        )
         partial = ""
         answer: Answer | None = None
         try:
             for event in self.get_service().ask_stream(question, turn.history or None):
                 if event.type == "delta":
+                    if partial:
+                        time.sleep(STREAM_LINE_PAUSE_SECONDS)
                     partial += event.text
                     shown = ChatTurn(history=turn.history, display=display, answer_ids=turn.answer_ids)
                     shown.display = [*display, {"role": "assistant", "content": escape(partial)}]
-                    yield self._frame(shown, "", "", [])
+                    yield self._frame(shown, "", "", [], keep_question=True)
                 elif event.type == "done":
                     answer = event.answer
         except (InvalidQuestionError, *UNAVAILABLE, PolicyQAError) as exc:
             turn.display = [*display, {"role": "assistant", "content": escape(self._error(exc, lang))}]
-            yield self._frame(turn, "", "", [])
+            yield self._frame(turn, "", "", [], keep_question=True)
             return
         if answer is None:
             return
@@ -129,7 +140,7 @@ class ChatHandlers:
         task = document.task(first.id) if (document and first) else None
         ticket = ticket_text(task, self.labels, lang, answer, first.quote if first else "")
         chips = suggest_questions(answer, document, question) if document else []
-        return self._frame(turn, render_plain(answer, self.labels, lang), ticket, chips)
+        return self._frame(turn, render_plain(answer, self.labels, lang), ticket, chips, keep_question=True)
 
     def _frame(
         self, turn: ChatTurn, plain: str, ticket: str, chips: list[str], *, keep_question: bool = False

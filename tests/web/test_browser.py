@@ -114,8 +114,8 @@ def _ask(page: Any, question: str) -> Any:
 def _wait_reply(page: Any, before: int) -> Any:
     reply = page.locator('#pq-chatbot [data-testid="bot"]').nth(before)
     reply.wait_for()
-    page.locator("#pq-send").wait_for(state="visible")
-    page.wait_for_function("() => !document.querySelector('#pq-chatbot .pending, #pq-chatbot .generating')")
+    # the copy text is emptied when a question starts and filled by the answer's last frame
+    page.wait_for_function("() => document.querySelector('#pq-plain textarea').value !== ''")
     return reply
 
 
@@ -143,6 +143,7 @@ def test_answer_streams_then_cites_task_34_with_the_quote_highlighted(page: Any,
     source = card.inner_text()
     assert "市级工作任务" in source and "区级贯彻措施" in source and task.section in source
     page.locator("#pq-chip-0").wait_for()
+    marks.last.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "chat.png"), full_page=True)
     page.screenshot(path=str(DOCS / "chat.png"), full_page=True)
     page.screenshot(path=str(README_SCREENSHOT), full_page=True)

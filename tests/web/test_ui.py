@@ -92,7 +92,7 @@ def _store(tmp_path: Path) -> StoreHolder:
 
 
 def test_chat_streams_lines_then_cards(real_ui: PolicyUI) -> None:
-    frames = list(real_ui.chat.respond(GAS_QUESTION, {}, "zh"))
+    frames = list(real_ui.chat.respond(GAS_QUESTION, {}, "zh"))[1:]  # after the question's own frame
     texts = [frame[0][-1]["content"] for frame in frames]
     partial, final = texts[:-1], texts[-1]
     assert len(partial) >= 2
@@ -102,8 +102,10 @@ def test_chat_streams_lines_then_cards(real_ui: PolicyUI) -> None:
 
 
 def test_chat_answers_with_citation_cards(real_ui: PolicyUI) -> None:
-    chat, state, plain, ticket, cleared, *chips = _final(real_ui, GAS_QUESTION)
-    assert cleared == ""
+    frames = list(real_ui.chat.respond(GAS_QUESTION, {}, "zh"))
+    assert frames[0][4] == ""  # the first frame empties the question box, later ones leave it alone
+    assert all(isinstance(frame[4], gr.Textbox) for frame in frames[1:])
+    chat, state, plain, ticket, _box, *chips = frames[-1]
     assert [m["role"] for m in chat] == ["user", "assistant"]
     assert chat[0]["content"] == GAS_QUESTION
     reply = chat[1]["content"]
