@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from assistant.bilingual import is_english_word
 from assistant.lexicon import DocumentLexicon, TopicTerm
 from assistant.markers import SourceRef, parse_markers
 from assistant.question_text import chat_turns, detect_language, extract_references, normalize_question
@@ -14,6 +15,7 @@ from assistant.vocabulary import (
     DOCUMENT_WORDS,
     KIND_CUES,
     LIST_CUE,
+    SCAFFOLD_EN,
     STRUCTURE_CUES,
     ask_kinds,
     strip_injection,
@@ -121,9 +123,34 @@ _LAYOUT_SPACE = re.compile(
 
 
 def squash_layout(text: str) -> str:
-    """Drop spaces between Chinese characters and digits (黄磏港 建 设 -> 黄磏港建设, 第 6 4项 -> 第64项); spaces
-    between a Chinese run and a Latin word stay, and a terse query's word breaks become commas."""
-    return _LAYOUT_SPACE.sub("", text)
+    """Drop spaces between Chinese characters and digits (黄磏港 建 设 -> 黄磏港建设, 第 6 4项 -> 第64项) and
+    rejoin English words broken by stray spaces (ｓim ｐlｉｆ ied -> simplified); other spaces stay."""
+    return _rejoin_english(_LAYOUT_SPACE.sub("", text))
+
+
+def _known_english(word: str) -> bool:
+    return word.lower() in SCAFFOLD_EN or is_english_word(word)
+
+
+def _rejoin_english(text: str) -> str:
+    """Glue runs of Latin fragments back into a word the dictionary knows, longest run first."""
+    tokens = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in (4, 3, 2):
+            run = tokens[i : i + size]
+            if len(run) == size and all(t.isascii() and t.isalpha() for t in run):
+                joined = "".join(run)
+                broken = sum(not _known_english(t) or len(t) < 3 for t in run) >= size - 1
+                if broken and len(joined) >= 4 and _known_english(joined):
+                    out.append(joined)
+                    i += size
+                    break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return " ".join(out)
 
 
 def _cue_free(text: str) -> str:

@@ -36,7 +36,11 @@ def check_scope(analysis: Analysis) -> Verdict:
     if analysis.foreign_anchors:
         return Verdict(False, "foreign_anchor")
     share = analysis.foreign_share
-    solid = sum(t.idf for t in analysis.own_topic if t.in_document) >= SOLID_TOPIC_WEIGHT
+    # (English words reach the document through dictionary glosses, too loose to carry a topic on their own)
+    solid = (
+        analysis.language == "zh"
+        and sum(t.idf for t in analysis.own_topic if t.in_document) >= SOLID_TOPIC_WEIGHT
+    )
     if analysis.own_topic and (share > ALWAYS_FOREIGN_SHARE or (share > MAX_FOREIGN_SHARE and not solid)):
         return Verdict(False, "foreign_topic")
     if not analysis.topic and not analysis.units:

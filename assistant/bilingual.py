@@ -52,6 +52,13 @@ def load_bilingual() -> BilingualTable:
     return BilingualTable(entries, tuple(sorted(k for k in entries if k.isalpha())))
 
 
+def is_english_word(word: str) -> bool:
+    """Is `word` (any case) a key of the table, directly or folded (registration -> register)?"""
+    table = load_bilingual()
+    low = word.lower()
+    return low in table.entries or normalise_word(low) in table.entries or f"={low}" in table.entries
+
+
 def doc_terms_for_english(text: str, limit: int = 12) -> list[str]:
     """Document terms for the English words of `text`: phrase matches first, then single words."""
     table = load_bilingual()

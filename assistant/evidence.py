@@ -16,6 +16,8 @@ from ingest.sentences import Sentence, meta_records
 RANK_WEIGHT = 1.0
 COVERAGE_WEIGHT = 0.9
 COVERAGE_WEIGHT_EN = 0.5
+# A row whose own title (the city-level task's first clause) names the topic is about it, not just mentioning it.
+TITLE_WEIGHT = 0.5
 VALUE_WEIGHT = 0.35
 
 
@@ -46,6 +48,7 @@ class RecordEvidence:
     dense: float
     coverage: float
     sentences: list[ScoredSentence] = field(default_factory=list)
+    title_coverage: float = 0.0
     coverage_weight: float = 0.9
     topicless: bool = False
 
@@ -63,7 +66,8 @@ class RecordEvidence:
     def score(self) -> float:
         """The re-ranking score."""
         value = VALUE_WEIGHT if self.value_sentences() else 0.0
-        return RANK_WEIGHT * self.retrieval + self.coverage_weight * self.coverage + value
+        title = TITLE_WEIGHT * self.title_coverage
+        return RANK_WEIGHT * self.retrieval + self.coverage_weight * self.coverage + title + value
 
     def best(self, n: int = 1) -> list[ScoredSentence]:
         """The n best sentences, best first; a bare heading ("（六）严格规范执法。") only when nothing else is left."""
@@ -72,7 +76,7 @@ class RecordEvidence:
 
 
 # Credit of a topic word by the rank of the document form found (an English word's first gloss counts fully).
-_FORM_CREDIT = (1.0, 0.7, 0.5, 0.35)
+_FORM_CREDIT = (1.0, 0.8, 0.65, 0.5)
 
 
 def _mentions(term: TopicTerm, text: str) -> bool:
@@ -151,6 +155,7 @@ def score_record(
         # multilingual dense match: they weigh less.
         coverage_weight=COVERAGE_WEIGHT if analysis.language == "zh" else COVERAGE_WEIGHT_EN,
         topicless=not analysis.topic_weight,
+        title_coverage=topic_overlap(analysis, sentences[0].text.lower()) if sentences else 0.0,
     )
 
 

@@ -59,6 +59,7 @@ class DocumentLexicon:
     _df_cache: dict[str, int] = field(default_factory=dict)
     _by_sound: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     _two_char_sounds: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    _by_length: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def max_idf(self) -> float:
@@ -86,9 +87,7 @@ class DocumentLexicon:
         same = [w for w in self._by_sound.get(sound, []) if w != term]
         if same:
             return max(same, key=self.df)
-        for word in self.words:
-            if len(word) != len(term):
-                continue
+        for word in self._by_length.get(len(term), ()):
             diff = [i for i, (a, b) in enumerate(zip(word, term, strict=True)) if a != b]
             if len(diff) == 1 and (
                 len(term) > 2 or _close_sound(lazy_pinyin(word[diff[0]])[0], sound[diff[0]])
@@ -126,6 +125,8 @@ class DocumentLexicon:
         return None
 
     def _build_sound_index(self) -> None:
+        for word in sorted(self.words):
+            self._by_length.setdefault(len(word), []).append(word)
         for word in self.words:
             self._by_sound.setdefault(tuple(lazy_pinyin(word)), []).append(word)
         pairs = [w for w in self.words if len(w) == 2 and self.df(w) >= 2] + sorted(
@@ -182,7 +183,7 @@ class DocumentLexicon:
                 continue
             glossed = [t for t in doc_terms_for_english(word, limit=4) if t in self.text]
             # the everyday Chinese word a gloss gives leads on to the document's own (water -> 自来水 -> 用水)
-            forms = tuple(dict.fromkeys([*glossed, *(s for g in glossed for s in everyday_synonyms(g))]))
+            forms = tuple(dict.fromkeys(f for g in glossed for f in (g, *everyday_synonyms(g))))
             forms = tuple(f for f in forms if f in self.text)
             if forms:
                 terms.append(TopicTerm(word, max(self.idf(f) for f in forms), True, forms))
@@ -314,7 +315,7 @@ def build_lexicon(doc: PolicyDocument, unit_names: list[str]) -> DocumentLexicon
     for word in [*words, *unit_names, *_glossary()]:
         tokenizer.add_word(word.lower(), freq=2000)
     years = set(_DOC_YEAR.findall(text)) | {str(doc.meta.target_year)}
-    return DocumentLexicon(
+    lexicon = DocumentLexicon(
         records=[r.lower() for r in records],
         text=text,
         words=words,
@@ -322,3 +323,5 @@ def build_lexicon(doc: PolicyDocument, unit_names: list[str]) -> DocumentLexicon
         places=set(_places()),
         years=years,
     )
+    lexicon._build_sound_index()  # at load, not in the first question's time
+    return lexicon

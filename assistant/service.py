@@ -240,9 +240,10 @@ def resolve_followup(analysis: Analysis, ctx: Context) -> Analysis:
         # question's topic stays in at half weight, as a refinement would need it.
         earlier = analyse(previous.question, None, ctx.units, ctx.lexicon, ctx.doc)
         new = {t.text for t in analysis.topic}
-        analysis.topic += [
-            replace(t, idf=t.idf / 2) for t in earlier.topic if t.text not in new and t.in_document
-        ]
+        kept = [t for t in earlier.topic if t.text not in new and t.in_document]
+        if len(kept) >= 2:  # the new words replace the previous subject (its rarest word): gas -> water
+            kept.remove(max(kept, key=lambda t: t.idf))
+        analysis.topic += [replace(t, idf=t.idf / 2) for t in kept]
         analysis.focus_text = f"{analysis.focus_text} {earlier.focus_text}"
         return analysis
     if not analysis.own_topic:

@@ -238,12 +238,13 @@ department departments unit units agency agencies office offices bureau bureaus 
 lead leads leading responsible charge handles handle cooperate cooperating cooperates cooperation support supporting assist assisting task tasks
 item items plan notice document jiulongpo chongqing district company companies firm firms business businesses enterprise enterprises
 hi hello thanks thank quick question sorry obvious our team still learning ropes moved year this like would about regarding
+near nearby around best good recommend suggest give show find explain describe let know tell
 """.split()
 )
 
 #: Generic English words that count as a request for a unit (who/which) even without an interrogative.
 LIST_CUE = re.compile(
-    r"(?:哪些|什么|几项|几个|几条|多少项|多少个|多少条|所有|全部)(?:的)?(?:工作)?(?:任务|工作|事项|事情)|列出|列举|清单|一览"
+    r"(?:哪些|什么|几项|几个|几条|多少项|多少个|多少条|所有|全部)(?:的)?(?:工作)?(?:任务|工作|事项|事情|事)|列出|列举|清单|一览"
     r"|(?:负责|牵头|配合|参与|承担|协助|主管)(?:了)?(?:哪些|什么|几项|多少)|(?:负责|牵头|配合|参与|承担)的(?:工作)?任务"
     r"|任务(?:有|是)?(?:哪些|哪几|什么)|(?:单位|部门)的(?:工作)?任务|(?:牵头|负责|配合|参与)的?(?:都)?(?:有|是)?哪些"
     r"|\b(?:what|which|list|all|how many)\b[^?]*\btasks?\b|\blist\b"

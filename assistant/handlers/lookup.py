@@ -250,7 +250,8 @@ def _value_sentences(record: RecordEvidence, kind: str) -> list[ScoredSentence]:
         return []
     best = holding[0]
     other = [s for s in holding[1:] if s.sentence.cell != best.sentence.cell and s.rare]
-    return [best, *other[:1]]
+    # the city-level target is the row's headline commitment; the district measure details it
+    return sorted([best, *other[:1]], key=lambda s: s.sentence.cell != "city")
 
 
 def _units_of(ctx: Context, record: RecordEvidence) -> tuple[list[str], list[str]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.analysis import Analysis
-from assistant.compose import item_citation, marker, meta_citation, task_citation
+from assistant.compose import item_citation, marker, meta_citation, task_citation, task_title
 from assistant.handlers.base import Context
 from assistant.markers import int_to_cn
 from assistant.models import Answer, Citation
@@ -125,8 +125,10 @@ def _annex_rows(analysis: Analysis, doc: PolicyDocument, index: int) -> Answer:
         n=len(tasks),
         first_marker=marker("task", first.no, lang),
         last_marker=marker("task", last.no, lang),
+        first_title=task_title(first),
+        last_title=task_title(last),
     )
-    cites = [task_citation(first, first.city_task), task_citation(last, last.city_task)]
+    cites = [task_citation(first, task_title(first)), task_citation(last, task_title(last))]
     return Answer(answer=text, citations=cites, language=lang, intent="meta")
 
 

@@ -8,7 +8,6 @@ import pytest
 
 import prompts
 from assistant.config import REPO_ROOT
-from assistant.intent import SourceRef
 from assistant.llm import (
     SourceForPrompt,
     filter_citations,
@@ -16,6 +15,7 @@ from assistant.llm import (
     make_chat_model,
     sources_for_prompt,
 )
+from assistant.question_text import SourceRef
 from assistant.retrieval import Retrieved
 from ingest.parser import load_document
 from ingest.records import PolicyDocument
