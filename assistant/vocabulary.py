@@ -59,7 +59,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "amount": re.compile(
         r"多少钱|几块钱|多少元|多少万|金额|(?:费用|价格|价钱|收费|标准|额度|上限|下限)(?:是|为|有)?多少|收费标准|多少费用|收不收费|要不要钱|收钱吗"
-        r"|收多少|交多少|缴多少|补(?:贴|助)?多少|奖(?:励)?多少|罚(?:款)?多少|贷多少|借多少"
+        r"|收多少|交多少|缴多少|补(?:贴|助)?多少|奖(?:励)?多少|罚(?:款)?多少|贷多少|借多少|多少亿|收费吗|要钱吗|免费吗|花多少"
         r"|\bhow much\b(?! time)|\bwhat (?:is|are) the (?:fees?|costs?|prices?|charges?)\b|\bamount\b|\bhow many yuan\b",
         _F,
     ),
@@ -74,11 +74,13 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "yesno": re.compile(
         r"能不能|能否|可不可以|可否|是否|有没有|会不会|是不是|可以吗|行吗|能.{0,12}吗|可以.{0,12}吗|允许|支持.{0,8}吗"
-        r"|^(?:can|could|is|are|does|do|will|may|should)\b|\bis (?:it|there)\b|\bare there\b|\ballowed\b",
+        r"|(?:^|\band |[,;] )(?:can|could|is|are|does|do|will|may|should) (?:i|we|you|it|they|there|the|a|an|this|that|my|our)\b"
+        r"|\bis (?:it|there)\b|\bare there\b|\ballowed\b",
         _F,
     ),
     "contact": re.compile(
-        r"电话|号码|手机号|热线|(?:办公|办事|服务|窗口|大厅)?地址(?:是|在哪|在什么|多少|呢|[?？])|(?:什么|哪个)地址|在哪(?:里|儿)?(?:办|交|申请|领)|窗口在哪|哪个窗口|联系方式|联系人|邮箱|网址|网站|二维码|公众号叫"
+        r"(?:电话|号码|手机号|热线|邮箱|网址|网站)(?:是|号码|多少|呢|[?？])|(?:什么|哪个|联系|咨询|办公)(?:电话|号码|热线)|打(?:什么|哪个)电话"
+        r"|(?:办公|办事|服务|窗口|大厅)?地址(?:是|在哪|在什么|多少|呢|[?？])|(?:什么|哪个)地址|在哪(?:里|儿)?(?:办|交|申请|领)|窗口在哪|哪个窗口|联系方式|联系人|二维码|公众号叫"
         r"|办公时间|上班时间|几点|周末|负责人|局长|主任是|领导是|叫什么名字|姓名|是谁(?:负责)?的?(?:领导|局长)"
         r"|\bphone\b|\btelephone\b|\baddress\b|\bcontact\b|\bemail\b|\bwebsite\b|\bopening hours\b|\boffice hours\b"
         r"|\bwhere (?:is|can i|do i)\b|\bhead of\b|\bdirector\b|\bname of the\b",
@@ -96,8 +98,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "statistic": re.compile(
-        r"实际|已经(?:完成|办理|达到|有)|去年|今年.{0,6}(?:多少|几)|前年|上半年|排名第|第几名|排第几|排名多少|名次|增长了?多少"
-        r"|增长率|产值|GDP|统计|总共有多少家|现有多少|目前有多少|完成了多少|达到了多少|办了多少"
+        r"(?:实际|已经|去年|今年|前年|上半年|目前|现在|截至|截止)[^?？]{0,10}(?:多少|几|排名|第几)|排名第|第几名|排第几|排名多少|名次|增长了?多少"
+        r"|增长率|产值|GDP|统计数据|总共有多少家|现有多少|目前有多少|完成了多少|达到了多少|办了多少"
         r"|\bactual\w*\b|\bachieved\b|\blast year\b|\bthis year\b|\branking\b|\branked\b|\bGDP\b|\bstatistic\w*|\bso far\b",
         _F,
     ),

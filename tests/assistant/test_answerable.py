@@ -208,11 +208,6 @@ def test_no_evidence_is_weak_evidence(ctx: Context) -> None:
     assert check_evidence(_analyse(ctx, "用气报装要多久？"), []) == Verdict(False, "weak_evidence")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="实际 / 统计 / 电话 are statistic/contact cues, but the document uses them in its own measures (结合实际, "
-    "解决实际困难, 临期统计, 通过电话辅导): a question in the document's wording is refused as value_not_stated",
-)
 @pytest.mark.parametrize(
     "question",
     [
