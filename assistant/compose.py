@@ -184,8 +184,8 @@ def _english_number(value: str) -> str:
     if not number:
         return compact
     rest = compact[number.end() :]
-    if rest.startswith("年") and len(number.group(0)) == 4:
-        return f"by {number.group(0)}" if "底" in rest or "前" in rest else number.group(0)  # a year, not years
+    if rest.startswith("年") and len(number.group(0)) == 4:  # a year, not a number of years
+        return f"by {number.group(0)}" if "底" in rest or "前" in rest else number.group(0)
     for unit in sorted(_EN_UNITS, key=len, reverse=True):
         if rest.startswith(unit) or rest.startswith(f"个{unit}"):
             return f"{number.group(0)} {_EN_UNITS[unit]}".strip()
