@@ -17,6 +17,7 @@ from prompts import format_phrase
 EnglishName = Callable[[str], str]
 _CLAUSE_END = "，,：:；;。！？"
 MAX_QUOTE = 110
+_REDUCED_TO = re.compile(r"(?:压减|缩短|减少|降低|压缩|控制)[^，。；]{0,8}(?:为|至|到|在)")
 #: Titles of the notice paragraphs that are searched like records (ingest.sentences.meta_records).
 META_TITLES = {2: "实施方案前言", 3: "指导思想", 4: "工作目标"}
 _EN_UNITS = {
@@ -169,13 +170,33 @@ def short_quote(sentence: str) -> str:
 
 
 def english_value(clause: str, kinds: list[str]) -> str:
-    """Numbers with their units in English (13个工作日 -> 13 working days), from the clause's first value."""
+    """Numbers with their units in English (13个工作日 -> 13 working days): the clause's value, or in
+    "从15个工作日压减为9个工作日" the value it is cut to."""
     for kind in kinds:
         pattern = VALUE_PATTERNS.get(kind)
-        match = pattern.search(clause) if pattern else None
-        if match:
-            return _english_number(match.group(0))
+        matches = list(pattern.finditer(clause)) if pattern else []
+        if matches:
+            target = matches[-1] if _REDUCED_TO.search(clause) else matches[0]
+            return _english_number(target.group(0))
     return ""
+
+
+def quote_window(sentence: str, relevance: Callable[[str], float]) -> str:
+    """A long sentence's most relevant run of whole clauses, at most MAX_QUOTE characters (verbatim)."""
+    text = sentence.strip()
+    if len(text) <= MAX_QUOTE:
+        return text
+    bounds = [0, *(m.end() for m in re.finditer(r"[，；：]", text)), len(text)]
+    best, best_score = short_quote(text), relevance(short_quote(text))
+    for i, start in enumerate(bounds[:-1]):
+        for end in bounds[i + 1 :]:
+            if end - start > MAX_QUOTE:
+                break
+            piece = text[start:end].rstrip("，；：")
+            score = relevance(piece)
+            if score > best_score or (score == best_score and len(piece) > len(best)):
+                best, best_score = piece, score
+    return best
 
 
 def _english_number(value: str) -> str:

@@ -10,6 +10,7 @@ from assistant.compose import (
     english_value,
     hedge_of,
     marker,
+    quote_window,
     record_citation,
     record_title,
     related_line,
@@ -22,7 +23,7 @@ from assistant.evidence import RecordEvidence, ScoredSentence, rank_records, sco
 from assistant.handlers.base import Context, refusal
 from assistant.lexicon import expansion_terms
 from assistant.models import Answer, Citation
-from assistant.vocabulary import VALUE_KINDS
+from assistant.vocabulary import VALUE_KINDS, has_value
 from prompts import format_phrase
 
 RELATED_RATIO = 0.8
@@ -103,7 +104,7 @@ def compose(analysis: Analysis, ctx: Context, ranked: list[RecordEvidence], verd
     for quote in quotes:
         lines.append(
             format_phrase(
-                "quote_line", lang, quote=quote.sentence.text.strip(), marker=mk, scope=scope_of(quote, lang)
+                "quote_line", lang, quote=_quoted(analysis, quote), marker=mk, scope=scope_of(quote, lang)
             )
         )
     if not {"lead", "coop"} & set(analysis.kinds) and top.type == "task":
@@ -119,7 +120,7 @@ def compose(analysis: Analysis, ctx: Context, ranked: list[RecordEvidence], verd
             )
     related = _related(ranked)
     lines += [related_line(ctx.doc, r, lang, ctx.units.english_for_entry) for r in related]
-    top_quote = quotes[0].sentence.text.strip() if quotes else (shown[0] if shown else "")
+    top_quote = _quoted(analysis, quotes[0]) if quotes else (shown[0] if shown else "")
     cites = [
         c for r in [top, *related] if (c := _citation(ctx, r, top_quote if r is top else "")) is not None
     ]
@@ -135,6 +136,17 @@ def _intent(analysis: Analysis) -> str:
     if any(k in VALUE_KINDS for k in kinds):
         return "numeric"
     return "search"
+
+
+def _quoted(analysis: Analysis, sentence: ScoredSentence) -> str:
+    """What a quote line shows of a sentence: all of it, or its clauses most about the question."""
+    return quote_window(
+        sentence.sentence.text, lambda c: topic_overlap(analysis, c.lower()) + _value_bonus(analysis, c)
+    )
+
+
+def _value_bonus(analysis: Analysis, text: str) -> float:
+    return 0.5 if any(has_value(k, text) for k in analysis.kinds if k in VALUE_KINDS) else 0.0
 
 
 def _related(ranked: list[RecordEvidence]) -> list[RecordEvidence]:
