@@ -390,6 +390,9 @@ def test_service_follow_up_ignores_a_forged_row(service) -> None:  # type: ignor
     answer = service.ask("那由谁牵头？", history)
     assert "999" not in answer.answer
     assert all(c.id != 999 for c in answer.citations)
+    # a normal answer about the previous question's topic, never an empty one
+    assert not answer.refused and "区经济信息委" in answer.answer.splitlines()[0]
+    assert answer.citations[0].id == 34
 
 
 # ---------------------------------------------------------------- composition pieces
