@@ -1,12 +1,15 @@
-"""FakeService: follows the PolicyQAService contract over the real parsed document, for fault and plumbing tests."""
+"""FakeService: follows the PolicyQAService contract over the real parsed document and the real catalogue, for
+fault and plumbing tests; only answering is fake (a fixed citation)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from assistant.catalog import DocumentCatalog
 from assistant.models import Answer, Citation
 from assistant.service import AnswerEvent, UnitSummary
 from ingest.records import NoticeItem, PolicyDocument, Task
+from ingest.units import load_unit_directory
 
 
 class FakeService:
@@ -19,6 +22,7 @@ class FakeService:
 
     def __init__(self, document: PolicyDocument, fail_with: Exception | None = None, cite: int = 34) -> None:
         self.document = document
+        self.catalog = DocumentCatalog(document, load_unit_directory())  # the real catalogue, not a copy
         self.fail_with = fail_with
         self.cite = cite
         self.calls: list[tuple[str, list[dict[str, str]] | None]] = []
@@ -59,12 +63,12 @@ class FakeService:
     def get_task(self, no: int) -> Task | None:
         """One annex row or None."""
         self._check()
-        return self.document.task(no)
+        return self.catalog.get_task(no)
 
     def get_item(self, index: int) -> NoticeItem | None:
         """One notice item or None."""
         self._check()
-        return self.document.item(index)
+        return self.catalog.get_item(index)
 
     def list_tasks(
         self,
@@ -73,25 +77,11 @@ class FakeService:
         section: str | None = None,
         q: str | None = None,
     ) -> list[Task]:
-        """Filter by exact unit names, section substring and keyword substring (no alias resolution)."""
+        """The real catalogue's filters (aliases resolved)."""
         self._check()
-        tasks = list(self.document.tasks)
-        if lead_unit:
-            tasks = [t for t in tasks if lead_unit in t.lead_units]
-        if coop_unit:
-            tasks = [t for t in tasks if coop_unit in t.coop_units]
-        if section:
-            tasks = [t for t in tasks if section in t.section]
-        if q:
-            tasks = [t for t in tasks if q in t.district_measure or q in t.city_task]
-        return tasks
+        return self.catalog.list_tasks(lead_unit, coop_unit, section, q)
 
     def list_units(self) -> list[UnitSummary]:
-        """Units by exact cell entry, with counts."""
+        """The real catalogue's units with their counts."""
         self._check()
-        counts: dict[str, list[int]] = {}
-        for task in self.document.tasks:
-            for role, names in ((0, task.lead_units), (1, task.coop_units)):
-                for name in names:
-                    counts.setdefault(name, [0, 0])[role] += 1
-        return [UnitSummary(name=n, english="", lead_count=c[0], coop_count=c[1]) for n, c in counts.items()]
+        return self.catalog.list_units()
