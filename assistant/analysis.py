@@ -4,7 +4,7 @@ vocabulary, explicit task/item numbers, units, anchors the document lacks, and t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from assistant.bilingual import is_english_word
@@ -77,7 +77,6 @@ class Analysis:
     previous: Focus | None = None
     navigate: int = 0
     followup: bool = False
-    notes: list[str] = field(default_factory=list)
 
     @property
     def own_topic(self) -> list[TopicTerm]:

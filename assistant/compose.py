@@ -45,11 +45,6 @@ _EN_UNITS = {
 }
 
 
-def sentences(text: str) -> list[str]:
-    """Split record text into verbatim sentences/clauses ending in 。；！？."""
-    return split_sentences(text)
-
-
 def marker(kind: str, ref: int, lang: str) -> str:
     """The citation marker of a record in the answer language."""
     if kind == "task":
@@ -69,7 +64,7 @@ def unit_names(units: list[str], lang: str, english: EnglishName) -> str:
 
 def task_title(task: Task) -> str:
     """A title that stands on its own: the city-level task's first clause (a whole clause, never cut)."""
-    first = sentences(task.city_task)[0].rstrip("。；")
+    first = split_sentences(task.city_task)[0].rstrip("。；")
     clause = re.split(r"[，,；]", first, maxsplit=1)[0]
     return clause if len(clause) >= 6 else first
 

@@ -145,7 +145,7 @@ class PolicyQAService:
         index = self.holder.get()
         ctx = self._context(index)
         analysis = resolve_followup(analyse(text, history, self.units, ctx.lexicon, ctx.doc), ctx)
-        if analysis.foreign_anchors:  # another district, a year or title the document lacks, row > 176 ...
+        if analysis.foreign_anchors:  # another district or city, a year or a quoted title the document lacks
             answer = refusal(analysis, "refused")
             handler_name = "scope"
         else:
