@@ -8,7 +8,7 @@ from typing import Literal
 
 from assistant.analysis import Analysis
 from assistant.evidence import RecordEvidence
-from assistant.vocabulary import VALUE_KINDS, has_value
+from assistant.vocabulary import VALUE_KINDS
 
 Reason = Literal["ok", "foreign_anchor", "foreign_topic", "no_topic", "weak_evidence", "value_not_stated"]
 
@@ -56,10 +56,6 @@ def check_evidence(analysis: Analysis, ranked: list[RecordEvidence]) -> Verdict:
     if top.coverage < MIN_COVERAGE and top.dense < STRONG_DENSE:
         return Verdict(False, "weak_evidence")
     for kind in analysis.kinds:
-        if kind in VALUE_KINDS and not any(r.value_sentences() for r in ranked[:2] if _holds(r, kind)):
+        if kind in VALUE_KINDS and not any(r.stating(kind) for r in ranked[:2]):
             return Verdict(False, "value_not_stated", missing_kind=kind)
     return Verdict(True, "ok")
-
-
-def _holds(record: RecordEvidence, kind: str) -> bool:
-    return any(has_value(kind, s.sentence.text) for s in record.value_sentences())

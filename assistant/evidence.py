@@ -62,6 +62,10 @@ class RecordEvidence:
         value sentence when the question has no topic of its own: a follow-up on this very record)."""
         return [s for s in self.sentences if s.value and (self.topicless or s.rare or s.topic >= 0.5)]
 
+    def stating(self, kind: str) -> list[ScoredSentence]:
+        """The value sentences that state a value of this one kind."""
+        return [s for s in self.value_sentences() if has_value(kind, s.sentence.text)]
+
     @property
     def score(self) -> float:
         """The re-ranking score."""

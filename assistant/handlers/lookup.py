@@ -254,9 +254,7 @@ def _first_line(
 
 def _value_sentences(record: RecordEvidence, kind: str) -> list[ScoredSentence]:
     """The best sentence stating a value of `kind` (and a second from the other cell, when both state one)."""
-    from assistant.vocabulary import has_value
-
-    holding = [s for s in record.value_sentences() if has_value(kind, s.sentence.text)]
+    holding = record.stating(kind)
     holding.sort(key=lambda s: (-s.score, s.sentence.position))
     if not holding:
         return []

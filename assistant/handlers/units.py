@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.analysis import Analysis
 from assistant.catalog import tasks_for_unit
 from assistant.compose import marker, task_citation, task_title, unit_names
@@ -44,6 +46,4 @@ class UnitListHandler:
 
 
 def _lead_words(analysis: Analysis) -> list[str]:
-    import re
-
     return ["lead"] if re.search(r"牵头|负责|\blead", analysis.question, re.I) else []
