@@ -12,6 +12,7 @@ from assistant.lexicon import DocumentLexicon, TopicTerm
 from assistant.markers import SourceRef, parse_markers
 from assistant.question_text import chat_turns, detect_language, extract_references, normalize_question
 from assistant.vocabulary import (
+    DOCUMENT_ONLY_CUES,
     DOCUMENT_WORDS,
     KIND_CUES,
     LIST_CUE,
@@ -21,7 +22,8 @@ from assistant.vocabulary import (
     strip_injection,
 )
 from ingest.records import PolicyDocument
-from ingest.structure import PART_ORDINAL_RE, find_annex_section, find_part
+from ingest.sentences import record_text
+from ingest.structure import PART_ORDINAL_RE, find_annex_section, find_part, named_heading, shared_heads
 from ingest.units import UnitDirectory
 
 Language = Literal["zh", "en"]
@@ -29,6 +31,11 @@ Language = Literal["zh", "en"]
 # A topic word this common (in more than about a quarter of the records) does not make a topic of its own.
 MIN_TOPIC_IDF = 1.4
 _SENTENCE_END = re.compile(r"(?<=[。！？!?\n])|(?<=[.;；]\s)")
+# A demonstrative that points back to what the previous sentence told (这种情况, 这类问题, 上述): the asking
+# sentence alone has no topic.
+_BACK_REFERENCE = re.compile(
+    r"这种|这类|这样的?|此类|这事|这件事|这个(?:问题|情况|事)|上述|以上(?:情况|问题)|那种|这方面|这一块|这块"
+)
 _ASKING = re.compile(
     r"[?？]|吗|呢|么|多久|多少|几|谁|哪|什么|怎么|如何|是否|能否|\b(?:what|which|who|how|when|where|is|are|can|does|do)\b",
     re.I,
@@ -107,13 +114,23 @@ class Analysis:
 
 
 def focus_text(question: str) -> str:
-    """The asking sentence(s) of a question told as a story (the question buried among other sentences)."""
+    """The asking sentence(s) of a question told as a story (the question buried among other sentences), with
+    the sentence before them when they point back to it (这种情况谁管？)."""
+    context, asking = _story_parts(question)
+    return f"{context} {asking}" if context else asking
+
+
+def _story_parts(question: str) -> tuple[str, str]:
+    """(the told sentence an asking sentence points back to, or "", the asking sentence(s))."""
     parts = [p.strip() for p in _SENTENCE_END.split(question) if p.strip()]
     if len(parts) < 2 or len(question) < 24:
-        return question
-    marked = [p for p in parts if re.search(r"[?？]", p)]
-    asking = marked or [p for p in parts if _ASKING.search(p)]
-    return " ".join(asking[-2:]) if asking else parts[-1]
+        return "", question
+    marked = [n for n, p in enumerate(parts) if re.search(r"[?？]", p)]
+    asking = (marked or [n for n, p in enumerate(parts) if _ASKING.search(p)])[-2:]
+    if not asking:
+        return "", parts[-1]
+    context = parts[asking[0] - 1] if asking[0] > 0 and _BACK_REFERENCE.search(parts[asking[0]]) else ""
+    return context, " ".join(parts[n] for n in asking)
 
 
 _LAYOUT_SPACE = re.compile(
@@ -169,8 +186,9 @@ def analyse(
     cleaned, injected = strip_injection(squash_layout(normalize_question(question)))
     text = lexicon.correct_typos(cleaned or normalize_question(question))
     language = detect_language(text)
-    focus = focus_text(text)
-    low = focus.lower()
+    context, asking = _story_parts(text)
+    focus = f"{context} {asking}" if context else asking
+    low = asking.lower()  # what is asked comes from the asking sentences; a told 等了几个月 asks nothing
     tasks, items = extract_references(PART_ORDINAL_RE.sub(" ", focus))  # 附件第三部分 names no task 3
     titled = False
     if not tasks and not items and not _TASK_WORDS.search(focus):
@@ -184,7 +202,11 @@ def analyse(
         focus_text=focus,
         language=language,
         kinds=ask_kinds(low),
-        structure=[name for name, p in STRUCTURE_CUES.items() if p.search(low)],
+        structure=[
+            name
+            for name, p in STRUCTURE_CUES.items()
+            if p.search(low) and (name not in DOCUMENT_ONLY_CUES or DOCUMENT_WORDS.search(low))
+        ],
         task_numbers=tasks,
         item_numbers=items,
         units=found_units,
@@ -195,16 +217,52 @@ def analyse(
         foreign_anchors=anchors,
     )
     analysis.titled_item = titled
-    analysis.names_part = bool(_PART_WORDS.search(focus)) and (
-        find_part(doc, focus) is not None or find_annex_section(doc, focus) is not None
-    )
+    analysis.names_part = _names_part(analysis, focus, doc)
+    if "parts" not in analysis.structure and _asks_for_heads(low, doc):
+        analysis.structure.append("parts")
     _attach_previous(analysis, history, doc, text)
     return analysis
 
 
+# Nouns a question about a part uses for the part's contents (小标题, 几条, 任务): no topic of their own.
+_PART_CONTENT_WORDS = re.compile(
+    r"标题|小标题|条目|内容|任务|清单|附件|措施|要求|事项|范围|栏目|部分|板块|方面|包括|包含|分为|涵盖|排到|是从"
+)
+
+
+def _names_part(analysis: Analysis, focus: str, doc: PolicyDocument) -> bool:
+    """The question is about a part of the notice or a section of the annex: it names one with 部分/板块 (第三部分,
+    法治环境部分), or names a heading (市场环境, 总体要求) and has no topic beyond that heading."""
+    if _PART_WORDS.search(focus):
+        return find_part(doc, focus) is not None or find_annex_section(doc, focus) is not None
+    run = named_heading(doc, focus)
+    if run is None:
+        return False
+    rest = [
+        t
+        for t in analysis.own_topic
+        if (t.in_document or t.idf > 1.0)  # not a stray fragment the segmenter left (是从, 排到)
+        and t.text not in run
+        and not _PART_CONTENT_WORDS.fullmatch(t.text)
+    ]
+    return not rest
+
+
+def _asks_for_heads(text: str, doc: PolicyDocument) -> bool:
+    """哪五个环境 / 几个环境: asks which of the things the part titles end with (环境) the plan names."""
+    return any(
+        re.search(rf"(?:哪|几|多少)[一二两三四五六七八九十几]?(?:个|大)?(?:方面的?)?{head}", text)
+        for head in shared_heads(doc)
+    )
+
+
 def _without_units(text: str, units: UnitDirectory) -> str:
-    for name in sorted(units.all_names(), key=len, reverse=True):
-        if len(name) >= 3 and name in text:
+    for name in units.names_longest_first:
+        if len(name) < 3 or name.lower() not in text.lower():
+            continue
+        if name.isascii():  # an English alias is a word of its own: "bank" is not in "bankruptcy"
+            text = re.sub(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", " ", text, flags=re.IGNORECASE)
+        else:
             text = text.replace(name, " ")
     return text
 
@@ -243,8 +301,24 @@ def _attach_previous(
     )
     anaphoric = bool(_ANAPHORA.search(analysis.question.lower()))
     analysis.followup = bool(analysis.navigate) or (
-        not explicit and (not analysis.own_topic or (short and anaphoric and not analysis.kinds))
+        not explicit
+        and (
+            not analysis.own_topic
+            or (short and anaphoric and not analysis.kinds)
+            or (
+                short
+                and bool(refs)
+                and row_mentions_topic(analysis, record_text(doc, refs[0].type, refs[0].id))
+            )
+        )
     )
+
+
+def row_mentions_topic(analysis: Analysis, text: str) -> bool:
+    """Does `text` (a record) mention every topic word of the question, in the document's own form? Then a
+    short follow-up asks a detail of that record (能网上办吗？ after a row that says 网上办)."""
+    words = analysis.own_topic
+    return bool(words) and all(t.in_document and any(form in text for form in t.doc_forms) for t in words)
 
 
 def _exists(doc: PolicyDocument, ref: SourceRef) -> bool:

@@ -10,7 +10,7 @@ from assistant.analysis import Analysis
 from assistant.lexicon import TopicTerm
 from assistant.vocabulary import VALUE_KINDS, has_value
 from ingest.records import PolicyDocument
-from ingest.sentences import Sentence, meta_records
+from ingest.sentences import Sentence, record_text
 
 # Weights of the re-ranking (chosen on the dev set): fused retrieval rank, topic coverage, a stated value.
 RANK_WEIGHT = 1.0
@@ -111,17 +111,6 @@ def _char_share(analysis: Analysis, text: str) -> float:
     """For topic words the document never uses (加急), the share of their characters in `text` (急事急办)."""
     unknown = "".join(t.text for t in analysis.topic if not t.in_document)
     return sum(ch in text for ch in unknown) / len(unknown) if unknown else 0.0
-
-
-def record_text(doc: PolicyDocument, kind: str, ref: int) -> str:
-    """The full text of a record (both columns and the units of a task; an item's text)."""
-    if kind == "task" and (task := doc.task(ref)):
-        return "".join([task.city_task, task.district_measure, *task.lead_units, *task.coop_units])
-    if kind == "item" and (item := doc.item(ref)):
-        return item.text
-    if kind == "meta":
-        return meta_records(doc).get(ref, "")
-    return ""
 
 
 def score_record(

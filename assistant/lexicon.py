@@ -117,10 +117,15 @@ class DocumentLexicon:
         return "".join(out)
 
     def _sound_alike(self, pair: str) -> str | None:
-        if pair in self.text or pair in _general_words() or any(ch in _ASKING_CHARS for ch in pair):
+        if pair in self.text or pair in _general_words():
             return None
+        # A function character (和, 的, 是) is only corrected into a word of the asking vocabulary without one:
+        # 配和 -> 配合, but 几乘 stays (not 几成).
+        asking = any(ch in _ASKING_CHARS for ch in pair)
         for word in self._two_char_sounds.get(tuple(lazy_pinyin(pair)), []):
-            if word[0] == pair[0] or word[1] == pair[1]:
+            if (word[0] == pair[0] or word[1] == pair[1]) and (
+                not asking or word in _cue_pairs(content_only=True)
+            ):
                 return word
         return None
 
@@ -286,6 +291,14 @@ def everyday_synonyms(word: str) -> list[str]:
         if key in word:
             found.extend(values)
     return list(dict.fromkeys(found))
+
+
+@cache
+def _cue_pairs(content_only: bool) -> frozenset[str]:
+    """Two-character words of the asking vocabulary (only those without a function character: 配合, not 几成)."""
+    return frozenset(
+        w for w in cue_words() if len(w) == 2 and not (content_only and any(ch in _ASKING_CHARS for ch in w))
+    )
 
 
 def expansion_terms(question: str) -> list[str]:

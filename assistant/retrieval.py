@@ -13,9 +13,7 @@ from vectorstore.fusion import reciprocal_rank_fusion
 
 
 class DenseIndex(Protocol):
-    def search_by_vector(
-        self, vector: list[float], k: int, where: dict[str, Any] | None = None
-    ) -> list[Any]: ...
+    def nearest(self, vector: list[float], k: int) -> list[Any]: ...
 
 
 class LexicalSearch(Protocol):
@@ -54,12 +52,12 @@ class HybridRetriever:
         self.lexical = lexical
         self.depth = depth
 
-    def retrieve(self, query: str, k: int = 10) -> RetrievalResult:
-        """Return the top-k fused records for `query`."""
+    def retrieve(self, query: str, k: int = 10, dense_query: str | None = None) -> RetrievalResult:
+        """Return the top-k fused records for `query` (`dense_query`, when given, is what the embedder sees)."""
         t0 = time.perf_counter()
-        vector = self.embeddings.embed_query(query)
+        vector = self.embeddings.embed_query(dense_query or query)
         t1 = time.perf_counter()
-        dense_hits = self.dense.search_by_vector(vector, self.depth)
+        dense_hits = self.dense.nearest(vector, self.depth)
         t2 = time.perf_counter()
         lexical_hits = self.lexical.search(query, self.depth)
         t3 = time.perf_counter()

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
 
-from assistant.analysis import Analysis, analyse
+from assistant.analysis import Analysis, analyse, row_mentions_topic
 from assistant.catalog import DocumentCatalog, UnitSummary
 from assistant.compose import item_citation, task_citation
 from assistant.config import Settings
@@ -38,7 +38,7 @@ from assistant.models import Answer, Citation
 from assistant.question_text import validate_question
 from assistant.vocabulary import LIST_CUE
 from ingest.records import NoticeItem, PolicyDocument, Task
-from ingest.sentences import Sentence, record_sentences
+from ingest.sentences import Sentence, record_sentences, record_text
 from ingest.units import UnitDirectory, load_unit_directory
 from vectorstore.embeddings import load_embeddings
 from vectorstore.errors import LLMError
@@ -219,10 +219,20 @@ def resolve_followup(analysis: Analysis, ctx: Context) -> Analysis:
     if analysis.units and not analysis.kinds and LIST_CUE.search(previous.question):
         analysis.listing = True
         return analysis
-    if not analysis.followup:
-        return analysis
     tasks = [r.id for r in previous.refs if r.type == "task"]
     items = [r.id for r in previous.refs if r.type == "item"]
+    if (
+        analysis.structure
+        and not analysis.about_document
+        and (tasks or items)
+        and not any(t.in_document for t in analysis.own_topic)
+    ):
+        # 要达到什么效果？ right after a row asks what that row aims at, not the notice's 工作目标.
+        analysis.structure = []
+        analysis.task_numbers, analysis.item_numbers = tasks[:1], ([] if tasks else items[:1])
+        return analysis
+    if not analysis.followup:
+        return analysis
     if analysis.navigate and (tasks or items):
         if tasks:
             analysis.task_numbers = [tasks[0] + analysis.navigate]
@@ -232,6 +242,13 @@ def resolve_followup(analysis: Analysis, ctx: Context) -> Analysis:
     if not analysis.own_topic and (tasks or items):
         analysis.task_numbers, analysis.item_numbers = tasks[:1], ([] if tasks else items[:1])
         analysis.kinds = analysis.kinds or previous.kinds
+        return analysis
+    last = ("task", tasks[0]) if tasks else ("item", items[0]) if items else None
+    if last and row_mentions_topic(analysis, record_text(ctx.doc, *last)):
+        # A detail of the last row (能网上办吗？, DN40以下的呢？): every word of it is in that row; the ask
+        # carries over when the follow-up has none of its own.
+        analysis.task_numbers, analysis.item_numbers = tasks[:1], ([] if tasks else items[:1])
+        analysis.kinds = analysis.kinds or list(previous.kinds)
         return analysis
     if not analysis.kinds:
         analysis.kinds = list(previous.kinds)

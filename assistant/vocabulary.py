@@ -49,12 +49,14 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "duration": re.compile(
         r"多久|多长时间|多少时间|多长|几天|多少天|几个工作日|多少个?工作日|几个小时|多少小时|几个月|时限|用时|时长|多快|要等|等多|周期"
         r"|\bhow (?:long|fast|quickly|soon)\b|\bhow many (?:working )?(?:days|hours|weeks|months)\b|\btime limits?\b"
-        r"|\bturnaround\b|\bprocessing time\b|\btake\b.*\btime\b",
+        r"|\bturnaround\b|\bprocessing time\b|\btake\b(?=.*\btime\b)",
         _F,
     ),
     "deadline": re.compile(
         r"什么时候|何时|哪一?年|几月|截止|到哪|期限|哪天|几号"
-        r"|\bwhen\b|\bby (?:which|what) (?:year|date|time)\b|\bdeadline\b|\bwhich year\b|\bwhat year\b|\bwhat date\b",
+        r"|\bwhen (?:is|are|was|were|will|would|does|do|did|can|could|should|must|has|have|shall)\b|^when\b(?!\s+(?:i|we|you|a|an|the|my|our|they|it|he|she|someone|one)\b)"
+        r"|\bby (?:which|what) (?:year|date|time)\b|\bby when\b|\b(?:what|which) (?:is|are|was) the deadlines?\b|\bdeadlines? (?:for|of)\b"
+        r"|\bwhich year\b|\bwhat year\b|\bwhat date\b",
         _F,
     ),
     "amount": re.compile(
@@ -68,12 +70,12 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "count": re.compile(
-        r"多少(?:家|个(?!工作日|小时|月|自然日)|项|条|次|类|户|件|人|名|种|所|批|座)|(?<![好几])几(?:家|个(?!工作日|小时|月)|项|条|次|类|户|件|种|所|批)"
+        r"多少(?:家|个(?!工作日|小时|月|自然日)|项|条|次|类|户|件|人|名|种|所|批|座|趟|班|列|回|轮|期)|(?<![好几哪])几(?:家|个(?!工作日|小时|月)|项|条|次|类|户|件|种|所|批|趟|班|列|回|轮|期)"
         r"|\bhow many\b(?! (?:working )?(?:days|hours|weeks|months))|\bnumber of\b",
         _F,
     ),
     "yesno": re.compile(
-        r"能不能|能否|可不可以|可否|是否|有没有|会不会|是不是|可以吗|行吗|能.{0,12}吗|可以.{0,12}吗|允许|支持.{0,8}吗"
+        r"能不能|能否|可不可以|可否|是否|有没有|会不会|是不是|可以吗|行吗|(?<![技功性智效职可才本节赋动产潜体全万])能(?=[^?？吗]{0,12}吗)|可以(?=[^?？吗]{0,12}吗)|允许|支持(?=[^?？吗]{0,8}吗)"
         r"|(?:^|\band |[,;] )(?:can|could|is|are|does|do|will|may|should) (?:i|we|you|it|they|there|the|a|an|this|that|my|our)\b"
         r"|\bis (?:it|there)\b|\bare there\b|\ballowed\b",
         _F,
@@ -82,23 +84,25 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"(?:电话|号码|手机号|热线|邮箱|网址|网站)(?:是|号码|多少|呢|[?？])|(?:什么|哪个|联系|咨询|办公)(?:电话|号码|热线)|打(?:什么|哪个)电话"
         r"|(?:办公|办事|服务|窗口|大厅)?地址(?:是|在哪|在什么|多少|呢|[?？])|(?:什么|哪个)地址|在哪(?:里|儿)?(?:办|交|申请|领)|窗口在哪|哪个窗口|联系方式|联系人|二维码|公众号叫"
         r"|办公时间|上班时间|几点|周末|负责人|局长|主任是|领导是|叫什么名字|姓名|是谁(?:负责)?的?(?:领导|局长)"
+        r"|哪位|(?:组长|区长|局长|主任|书记|处长|科长|领导|负责人)(?:是|叫|的?名字)|(?:办公室|办公|联系|咨询)电话"
         r"|\bphone\b|\btelephone\b|\baddress\b|\bcontact\b|\bemail\b|\bwebsite\b|\bopening hours\b|\boffice hours\b"
         r"|\bwhere (?:is|can i|do i)\b|\bhead of\b|\bdirector\b|\bname of the\b",
         _F,
     ),
     "procedure": re.compile(
-        r"什么材料|哪些材料|材料清单|需要(?:准备|提供|提交)(?:什么|哪些)|申请条件|什么条件|哪些条件|条件是|资格|门槛|符合什么"
-        r"|\bwhat documents\b|\brequirements?\b|\bconditions?\b|\beligib\w*|\bqualif\w*",
+        r"什么材料|哪些材料|材料清单|需要(?:准备|提供|提交)(?:什么|哪些)|申请条件|什么条件|哪些条件|条件是|(?:资格|门槛|资质)(?:是|有)?(?:什么|哪些|多高|多少)|什么(?:资格|资质)|哪些(?:资格|资质)|符合什么"
+        r"|\bwhat documents\b|\bwhat (?:are|is) the (?:\w+ )?(?:requirements?|conditions?)\b|\brequirements? (?:for|to)\b"
+        r"|\beligib\w*|\bqualify\b|\bwho qualifies\b",
         _F,
     ),
     "content": re.compile(
         r"做什么|干什么|什么内容|内容是|讲(?:了)?什么|说(?:了)?什么|提出(?:了)?(?:什么|哪些)|有哪些(?:措施|要求|举措|内容|做法)"
         r"|要求(?:是)?什么|具体(?:是)?什么|哪[几些一二三四五六七八九十](?:个|项|条|类|种)"
-        r"|\bwhat (?:is|are|does)\b[^?]*\b(?:about|say|require|include)\b|\bwhat measures\b",
+        r"|\bwhat (?:is|are|does)\b(?=[^?]*\b(?:about|say|require|include)\b)|\bwhat measures\b",
         _F,
     ),
     "statistic": re.compile(
-        r"(?:实际|已经|去年|今年|前年|上半年|目前|现在|截至|截止)[^?？]{0,10}(?:多少|几|排名|第几)|排名第|第几名|排第几|排名多少|名次|增长了?多少"
+        r"(?:实际|已经|去年|今年|前年|上半年|截至|截止)(?=[^?？]{0,10}(?:多少|几|排名|第几))|排名第|第几名|排第几|排名多少|名次|增长了?多少"
         r"|增长率|产值|GDP|统计数据|总共有多少家|现有多少|目前有多少|完成了多少|达到了多少|办了多少"
         r"|\bactual\w*\b|\bachieved\b|\blast year\b|\bthis year\b|\branking\b|\branked\b|\bGDP\b|\bstatistic\w*|\bso far\b",
         _F,
@@ -111,6 +115,7 @@ VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
     "duration": re.compile(
         rf"{_N}\s*(?:个)?\s*(?:工作日|自然日|小时|天|日(?!前|内办|起)|分钟|个月|周)|[一二两三四五六七八九十半]个?(?:工作日|小时|天|周)(?:内)?"
         r"|即办|即时办结|即来即办|立等可取|当场|当日|当天|秒批|秒办|一日办结|一日内|同日"
+        r"|每(?:一)?(?:年|季度?|半年|月|周|星期|天|日)(?!度)"  # a frequency answers 多久…一次
     ),
     "deadline": re.compile(
         r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|前|以前|年底)?|年底前|年内|\d{1,2}\s*月底前"
@@ -168,13 +173,25 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "implements": re.compile(
-        r"贯彻(?:落实)?(?:的是)?(?:哪个|什么|哪份|哪一)|落实(?:哪个|什么|哪份)(?:文件|意见)|为了落实什么"
-        r"|\bimplement(?:s|ing)? (?:which|what)\b|\bwhat does (?:it|the plan|the notice|this plan) implement\b",
+        r"(?:贯彻|落实)[^?？。，,]{0,6}(?:哪|什么)[^?？。，,]{0,4}(?:文件|意见|精神|部署|政策)?|为了落实什么"
+        r"|\bimplement(?:s|ing|ed)?\b[^?]{0,30}\b(?:which|what)\b|\b(?:which|what)\b[^?]{0,30}\bimplement(?:s|ing|ed)?\b"
+        r"|implement\s*哪",
         _F,
     ),
     "based_on": re.compile(
-        r"(?:根据|依据)(?:了)?(?:哪些|什么|哪几)|制定依据|上位法|\bbased on (?:which|what)\b|\blegal basis\b"
+        r"(?:根据|依据)[^?？。，,]{0,6}(?:哪|什么)|制定依据|上位法|\bbased on (?:which|what)\b|\blegal basis\b"
         r"|\bwhat is (?:it|the plan) based on\b",
+        _F,
+    ),
+    "cover": re.compile(
+        r"经(?:过)?(?:谁|哪|什么)[^?？。]{0,6}(?:同意|批准|审定)|谁(?:同意|批准|审定)|(?:同意|批准)(?:的|了)?(?:吗|呢|[?？])"
+        r"|收文单位|(?:对|给)(?:各|下级|收到的)?(?:单位|部门)[^?？。]{0,6}(?:什么|哪些)?要求|贯彻执行"
+        r"|\bapproved?\b|\bwho (?:approved|endorsed)\b",
+        _F,
+    ),
+    "columns": re.compile(
+        r"(?:表格?|清单|附件)[^?？。]{0,6}(?:哪几|哪些|几|多少)(?:个)?(?:栏|列|项内容|字段)|栏目|列名|表头"
+        r"|\bcolumns?\b|\bfields? of the (?:table|annex)\b",
         _F,
     ),
     "target_year": re.compile(
@@ -211,6 +228,10 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
 }
+
+#: Structural cues that also read as an ordinary question about a measure (落实…哪个部门, 根据什么): they count
+#: only when the question names the document itself (这个方案, 通知, 文件).
+DOCUMENT_ONLY_CUES = frozenset({"implements", "based_on", "cover"})
 
 #: Words that make a question about the notice as a whole (not one of its measures).
 DOCUMENT_WORDS = re.compile(
@@ -249,8 +270,8 @@ LIST_CUE = re.compile(
     r"(?:哪些|什么|几项|几个|几条|多少项|多少个|多少条|所有|全部)(?:的)?(?:工作)?(?:任务|工作|事项|事情|事)|列出|列举|清单|一览"
     r"|(?:负责|牵头|配合|参与|承担|协助|主管)(?:了)?(?:哪些|什么|几项|多少)|(?:负责|牵头|配合|参与|承担)的(?:工作)?任务"
     r"|任务(?:有|是)?(?:哪些|哪几|什么)|(?:单位|部门)的(?:工作)?任务|(?:牵头|负责|配合|参与)的?(?:都)?(?:有|是)?哪些"
-    r"|\b(?:what|which|list|all|how many)\b[^?]*\btasks?\b|\blist\b"
-    r"|\bwhat (?:does|do|is|are)\b[^?]*\b(?:lead|leads|responsible for|handle|handles|in charge of|cooperate|cooperates|support)\b",
+    r"|\b(?:what|which|list|all|how many)\b(?=[^?]*\btasks?\b)|\blist\b"
+    r"|\bwhat (?:does|do|is|are)\b(?=[^?]*\b(?:lead|leads|responsible for|handle|handles|in charge of|cooperate|cooperates|support)\b)",
     _F,
 )
 

@@ -15,7 +15,9 @@ from ingest.records import AnnexSection, Task, derive_annex_sections, split_head
 from ingest.textutil import join_wrapped, split_units
 from vectorstore.errors import SourceError
 
-HEADER_RE = re.compile(r"^序号\s*市级工作任务\s*区级贯彻措施\s*牵头单位\s*配合单位$")
+#: The table's header row, as printed: its columns.
+COLUMNS = ("序号", "市级工作任务", "区级贯彻措施", "牵头单位", "配合单位")
+HEADER_RE = re.compile(r"^" + r"\s*".join(COLUMNS) + r"$")
 PAGE_NO_RE = re.compile(r"^—\s*\d+\s*—$")
 SECTION_RE = re.compile(r"^[一二三四五六七八九十]、\S+环境$")
 HEADER_WORDS = ("序号", "市级工作任务", "区级贯彻措施")

@@ -51,3 +51,14 @@ def record_sentences(doc: PolicyDocument) -> dict[tuple[str, int], list[Sentence
 def meta_records(doc: PolicyDocument) -> dict[int, str]:
     """The notice's own paragraphs that answer questions, by meta chunk id: preamble, 指导思想, 工作目标."""
     return {2: doc.meta.preamble, 3: doc.meta.guiding_ideology, 4: doc.meta.goals}
+
+
+def record_text(doc: PolicyDocument, kind: str, ref: int) -> str:
+    """The full text of a record (both columns and the units of a task; an item's text)."""
+    if kind == "task" and (task := doc.task(ref)):
+        return "".join([task.city_task, task.district_measure, *task.lead_units, *task.coop_units])
+    if kind == "item" and (item := doc.item(ref)):
+        return item.text
+    if kind == "meta":
+        return meta_records(doc).get(ref, "")
+    return ""

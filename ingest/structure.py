@@ -103,6 +103,35 @@ def _distinctive_run(text: str, title: str, generic: str) -> int:
     return 0
 
 
+def named_heading(doc: PolicyDocument, query: str, min_run: int = 4) -> str | None:
+    """The run of a part or annex-section title the query names without any 部分/板块 word (市场环境, 政商环境,
+    总体要求): at least `min_run` characters, not part of the document's own titles, and naming one title
+    (a notice part and its annex section share theirs). None otherwise."""
+    text = _NOISE.sub("", query)
+    generic = document_names(doc)
+    titles = [p.title for p in doc.parts] + [s.title for s in doc.annex_sections]
+    runs = [_longest_distinctive_run(text, title, generic) for title in titles]
+    longest = max((len(r) for r in runs), default=0)
+    winners = {r for r in runs if len(r) == longest}
+    return winners.pop() if longest >= min_run and len(winners) == 1 else None
+
+
+def _longest_distinctive_run(text: str, title: str, generic: str) -> str:
+    size = _distinctive_run(text, title, generic)
+    for start in range(len(title) - size + 1):
+        run = title[start : start + size]
+        if size and run in text and run not in generic:
+            return run
+    return ""
+
+
+def shared_heads(doc: PolicyDocument) -> set[str]:
+    """Head nouns that end three or more part titles (营造…的市场环境, …的法治环境 -> 环境): a question asking
+    which 环境 the plan names asks for its parts."""
+    tails = [p.title[-2:] for p in doc.parts if len(p.title) >= 2]
+    return {t for t in tails if tails.count(t) >= 3}
+
+
 def find_notice_section(doc: PolicyDocument, query: str) -> NoticeSection | None:
     """The un-numbered sub-section (一、总体要求: 指导思想 / 工作目标) whose title the query contains."""
     sections = [s for p in doc.parts for s in p.sections]

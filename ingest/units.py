@@ -157,14 +157,15 @@ class UnitDirectory(BaseModel):
             logger.debug("cell entry %r names no known unit", entry)
         return units
 
+    @functools.cached_property
+    def names_longest_first(self) -> tuple[str, ...]:
+        """Every name and alias, longest first (so a text loses 区经济信息委 before 经济信息委)."""
+        return tuple(sorted(self.all_names(), key=len, reverse=True))
+
     def all_names(self, *, cjk_only: bool = False) -> list[str]:
         """Every canonical name and alias as written (deduplicated); cjk_only drops names with ASCII letters."""
-        names: list[str] = []
-        for unit in self.units:
-            for name in unit.names:
-                if name not in names and not (cjk_only and re.search(r"[A-Za-z]", name)):
-                    names.append(name)
-        return names
+        names = dict.fromkeys(name for unit in self.units for name in unit.names)
+        return [name for name in names if not (cjk_only and re.search(r"[A-Za-z]", name))]
 
     def _spans(self, folded: str) -> list[_Span]:
         """Every occurrence of every known term in folded text (overlapping)."""

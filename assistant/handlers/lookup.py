@@ -43,7 +43,9 @@ def retrieval_query(analysis: Analysis) -> str:
 def gather(analysis: Analysis, ctx: Context) -> tuple[list[RecordEvidence], dict[str, float]]:
     """Hybrid retrieval, then each candidate record scored for the analysis, best first."""
     assert ctx.retriever is not None
-    result = ctx.retriever.retrieve(retrieval_query(analysis), CANDIDATES)
+    # The embedder sees the asking text alone: added document words lengthen the query (the embedder's cost grows
+    # with its tokens) and blur English questions; the lexical side gets them.
+    result = ctx.retriever.retrieve(retrieval_query(analysis), CANDIDATES, dense_query=analysis.focus_text)
     top = result.hits[0].score if result.hits else 1.0
     records = [
         score_record(

@@ -10,6 +10,7 @@ from assistant.compose import item_citation, marker, meta_citation, task_citatio
 from assistant.handlers.base import Context
 from assistant.markers import int_to_cn
 from assistant.models import Answer, Citation
+from ingest.annex import COLUMNS
 from ingest.records import PolicyDocument
 from ingest.structure import find_annex_section, find_notice_section, find_part
 from prompts import format_phrase
@@ -17,7 +18,8 @@ from prompts import format_phrase
 _ANNEX_WORDS = re.compile(r"附件|附表|任务清单|任务|清单|\bannex\b|\btasks?\b|\brows?\b", re.I)
 _PART_WORDS = re.compile(r"部分|板块|方面|\bpart\b|\bsection\b|这一?块|这一?章", re.I)
 _LIST_OR_SCOPE = re.compile(
-    r"哪几|哪些|包括|包含|有几|多少|从第|到第|范围|讲什么|讲的是|内容|什么|\bwhich\b|\bwhat\b|\bhow many\b|\blist\b",
+    r"哪几|哪些|哪[一二两三四五六七八九十]|包括|包含|有几|几项|几条|多少|从第|到第|第几|范围|讲什么|讲的是|内容|什么|标题"
+    r"|\bwhich\b|\bwhat\b|\bhow many\b|\blist\b",
     re.I,
 )
 
@@ -56,7 +58,7 @@ class StructureHandler:
 
     def _scoped(self, analysis: Analysis, doc: PolicyDocument) -> Answer | None:
         question = analysis.question
-        if not _PART_WORDS.search(question) and "closing" not in analysis.structure:
+        if not analysis.names_part and "closing" not in analysis.structure:
             section = find_notice_section(doc, question)
             return _subsection(analysis, doc, section.title) if section else None
         if _ANNEX_WORDS.search(question):
@@ -69,7 +71,12 @@ class StructureHandler:
         if part is None:
             return None
         if not part.item_indexes:
-            return _subsection(analysis, doc, "")
+            section = find_notice_section(doc, question)
+            return (
+                _subsection(analysis, doc, section.title)
+                if section
+                else _part_sections(analysis, doc, part.index)
+            )
         return _part_items(analysis, doc, part.index)
 
     def _parts_overview(self, analysis: Analysis, doc: PolicyDocument) -> Answer:
@@ -108,6 +115,21 @@ def _part_items(analysis: Analysis, doc: PolicyDocument, index: int) -> Answer:
     )
     cites: list[Citation] = [item_citation(item, item.title) for item in items]
     return Answer(answer=text, citations=cites, language=lang, intent="item_lookup")
+
+
+def _part_sections(analysis: Analysis, doc: PolicyDocument, index: int) -> Answer:
+    """A part made of un-numbered sub-sections (一、总体要求: 指导思想, 工作目标), each cited."""
+    lang = analysis.language
+    part = doc.part(index)
+    assert part is not None
+    refs = {"指导思想": META_GUIDING, "工作目标": META_GOALS}
+    sections = [s for s in part.sections if s.title]
+    names = format_phrase("part_item_separator", lang).join(
+        f"{s.title}{marker('meta', refs[s.title], lang)}" if s.title in refs else s.title for s in sections
+    )
+    text = format_phrase("part_sections", lang, part=part.heading, n=len(sections), sections=names)
+    cites = [meta_citation(refs[s.title], s.title, s.title) for s in sections if s.title in refs]
+    return Answer(answer=text, citations=cites, language=lang, intent="meta")
 
 
 def _annex_rows(analysis: Analysis, doc: PolicyDocument, index: int) -> Answer:
@@ -208,6 +230,19 @@ def _annex(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
     )
 
 
+def _cover(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    m = doc.meta
+    return _fact("cover", META_TITLE, m.title, m.cover_text, lang, text=m.cover_text)
+
+
+def _columns(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    m = doc.meta
+    names = format_phrase("part_item_separator", lang).join(COLUMNS)
+    return _fact(
+        "columns", META_ANNEX, m.annex_title, m.annex_title, lang, columns=names, n=str(len(COLUMNS))
+    )
+
+
 _FACTS = {
     "date": _date,
     "issuers": _issuers,
@@ -220,4 +255,6 @@ _FACTS = {
     "recipients": _recipients,
     "task_count": _task_count,
     "annex": _annex,
+    "cover": _cover,
+    "columns": _columns,
 }

@@ -33,6 +33,7 @@ def record_text(service, cite) -> str:  # type: ignore[no-untyped-def]
             "、".join(m.issuers),
             m.date,
             m.recipients,
+            m.cover_text,
             m.preamble,
             m.guiding_ideology,
             m.goals,

@@ -60,6 +60,19 @@ def test_search_returns_the_nearest_entry_with_its_cosine_similarity(
     assert hits[0].score >= hits[1].score
 
 
+def test_nearest_ranks_like_the_full_search_without_texts(
+    store: StoreClient, embedder: CachedEmbeddings
+) -> None:
+    index = _fill(store, embedder)
+    query = embedder.embed_query("企业侵权怎么处理")
+    full = index.search_by_vector(query, k=len(ENTRIES))
+    fast = index.nearest(query, k=len(ENTRIES))
+    assert [h.id for h in fast] == [h.id for h in full]
+    assert [h.score for h in fast] == pytest.approx([h.score for h in full], abs=1e-6)
+    assert all(h.text == "" and h.metadata == {} for h in fast)
+    assert index.nearest(query, k=0) == []
+
+
 def test_metadata_filter_restricts_results(store: StoreClient, embedder: CachedEmbeddings) -> None:
     index = _fill(store, embedder)
     hits = index.search("电子送达", k=4, where={"type": "task"})

@@ -1,0 +1,174 @@
+"""The general mechanisms behind generalisation, each shown on examples written from general language and the
+document (none copied from a gold or probe file): interrogative cues that ask rather than mention, the told part
+of a story, typo repair in the asking words, follow-ups about a detail of the last row, and the notice's parts,
+cover letter and table columns answered from data."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.analysis import Analysis, analyse, focus_text
+from assistant.handlers.base import Context
+from assistant.service import resolve_followup
+from assistant.vocabulary import ask_kinds, has_value
+from ingest.annex import COLUMNS
+from ingest.structure import named_heading, shared_heads
+
+
+@pytest.fixture(scope="module")
+def ctx(service) -> Context:  # type: ignore[no-untyped-def]
+    return service._context(service.holder.get())  # type: ignore[no-any-return]
+
+
+def _analyse(ctx: Context, question: str, history: list[dict[str, str]] | None = None) -> Analysis:
+    return resolve_followup(analyse(question, history, ctx.units, ctx.lexicon, ctx.doc), ctx)
+
+
+def _history(question: str, task: int) -> list[dict[str, str]]:
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": f"……〔任务{task}〕"}]
+
+
+# ------------------------------------------------------------------ what is asked
+
+
+@pytest.mark.parametrize(
+    ("question", "present", "absent"),
+    [
+        ("这项工作的牵头部门是哪几个？", "lead", "count"),  # 哪几 = which ones, not how many
+        ("配合的单位有哪几家？", "coop", "count"),
+        ("企业开办现在压缩到几个工作日了？", "duration", "statistic"),  # 现在 asks the current rule
+        ("去年实际办了多少件？", "statistic", "duration"),
+        ("中欧班列每周开几趟？", "count", "statistic"),
+        ("园区的负责人叫什么名字？", "contact", "count"),
+        ("领导小组的组长是哪位？", "contact", "lead"),
+        ("公司起名字能不能自己申报？", "yesno", "contact"),  # a company's name is no person's
+        ("Who adds deadline reminders to the approval system?", "lead", "deadline"),  # deadline as a noun
+        ("When I file online, do I still need paper copies?", "yesno", "deadline"),  # when as a conjunction
+        ("When will the new platform go live?", "deadline", "yesno"),
+    ],
+)
+def test_a_kind_is_asked_not_just_mentioned(question: str, present: str, absent: str) -> None:
+    kinds = ask_kinds(question.lower())
+    assert present in kinds and absent not in kinds, kinds
+
+
+def test_a_threshold_told_in_a_story_asks_for_no_conditions() -> None:
+    assert "procedure" not in ask_kinds("有些规定在资质门槛上区别对待，这种条款谁来清理？")
+    assert "procedure" in ask_kinds("申请这个资质的门槛是什么？")
+
+
+def test_a_frequency_answers_how_often() -> None:
+    assert has_value("duration", "每年开展一次专项督查")
+    assert has_value("duration", "每季度通报一次")
+    assert not has_value("duration", "年度考核")
+
+
+# ------------------------------------------------------------------ the question's text
+
+
+def test_an_asking_sentence_that_points_back_keeps_the_told_sentence(ctx: Context) -> None:
+    story = "我们去年在园区租了厂房，装修完想办消防验收，结果材料来回退了三次。这种情况区里有什么办法吗？"
+    assert "消防验收" in focus_text(story)
+    plain = "我们去年在园区租了厂房，装修花了不少钱。消防验收归哪个部门管？"
+    assert "装修" not in focus_text(plain)
+
+
+def test_a_told_duration_is_not_an_ask(ctx: Context) -> None:
+    story = "我们的案子等了好几个月才开第二次庭，判决也迟迟没有下来。这种拖延区里有什么措施？"
+    analysis = _analyse(ctx, story)
+    assert "duration" not in analysis.kinds
+    assert "判决" in {t.text for t in analysis.topic}  # the told sentence gives the topic
+
+
+def test_a_yes_no_frame_keeps_the_words_inside_it(ctx: Context) -> None:
+    analysis = _analyse(ctx, "区里能帮我们做职业技能等级认定吗？")
+    words = {t.text for t in analysis.topic}
+    assert "认定" in words and ("技能" in words or "职业技能" in words), words
+
+
+def test_an_english_unit_alias_is_a_whole_word(ctx: Context) -> None:
+    analysis = _analyse(ctx, "Which units handle bankruptcy cases with the court?")
+    assert any("bankrupt" in t.text for t in analysis.topic), [t.text for t in analysis.topic]
+
+
+def test_a_slip_in_an_asking_word_is_repaired_but_a_function_word_pair_is_kept(ctx: Context) -> None:
+    assert "配合" in ctx.lexicon.correct_typos("配和单位有哪些")
+    assert ctx.lexicon.correct_typos("是几乘几小时") == "是几乘几小时"
+
+
+# ------------------------------------------------------------------ follow-ups
+
+
+def test_a_short_follow_up_about_a_detail_of_the_last_row_stays_on_it(ctx: Context) -> None:
+    text = "".join([ctx.doc.task(61).city_task, ctx.doc.task(61).district_measure])  # type: ignore[union-attr]
+    assert "网上办" in text
+    analysis = _analyse(ctx, "可以网上办吗？", _history("灵活就业人员怎么参保？", 61))
+    assert analysis.task_numbers == [61]
+
+
+def test_a_follow_up_on_a_new_matter_searches_again(ctx: Context) -> None:
+    analysis = _analyse(ctx, "那用水呢？", _history("用气报装要多久？", 34))
+    assert analysis.task_numbers == []
+
+
+def test_what_a_row_aims_at_after_that_row_is_not_the_notice_goal(ctx: Context, service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("它要达到什么效果？", _history("综合行政执法改革谁牵头？", 92))
+    assert [(c.type, c.id) for c in answer.citations][:1] == [("task", 92)]
+    plain = service.ask("这个方案的工作目标是什么？")
+    assert plain.citations[0].type == "meta"
+
+
+# ------------------------------------------------------------------ the notice as data
+
+
+def test_a_heading_named_without_a_part_word(ctx: Context) -> None:
+    assert named_heading(ctx.doc, "法治环境有哪几条") == "法治环境"
+    assert named_heading(ctx.doc, "总体要求分哪几块") == "总体要求"
+    assert named_heading(ctx.doc, "政务服务中心在哪") is None  # 政务 alone names no part
+    assert shared_heads(ctx.doc) == {"环境"}
+
+
+def test_a_part_named_by_its_heading_lists_its_items(service) -> None:  # type: ignore[no-untyped-def]
+    part = next(p for p in service.document.parts if p.title.endswith("开放环境"))
+    answer = service.ask("开放环境这块包含哪几条？")
+    assert {c.id for c in answer.citations if c.type == "item"} == set(part.item_indexes)
+
+
+def test_an_annex_section_named_by_its_heading_gives_its_row_range(service) -> None:  # type: ignore[no-untyped-def]
+    section = next(s for s in service.document.annex_sections if s.title.endswith("政商环境"))
+    answer = service.ask("附件中政商环境的任务排在第几项到第几项？")
+    first_line = answer.answer.splitlines()[0]
+    assert str(section.first_task) in first_line and str(section.last_task) in first_line
+    assert not answer.refused
+
+
+def test_a_part_of_sub_sections_lists_them(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("总体要求分成哪几块？")
+    assert "指导思想" in answer.answer and "工作目标" in answer.answer
+    assert {c.id for c in answer.citations} == {3, 4}
+
+
+def test_the_parts_by_their_shared_head_noun(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("这个方案要打造哪几个环境？")
+    for part in service.document.parts:
+        if part.title.endswith("环境"):
+            assert part.heading in answer.answer
+
+
+def test_the_cover_letter_says_who_approved_the_plan(service) -> None:  # type: ignore[no-untyped-def]
+    cover = service.document.meta.cover_text
+    assert "同意" in cover
+    answer = service.ask("这个实施方案是经过谁批准的？")
+    assert cover in answer.answer
+    assert answer.citations[0].quote == cover
+
+
+def test_the_table_columns_come_from_the_parsed_header(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("附件的表格有哪几列？")
+    assert all(column in answer.answer for column in COLUMNS)
+
+
+def test_a_measure_question_with_implement_words_is_no_document_question(ctx: Context) -> None:
+    analysis = _analyse(ctx, "落实减税降费政策由哪个部门牵头？")
+    assert "implements" not in analysis.structure
+    assert "implements" in _analyse(ctx, "这个方案是为了落实哪份文件？").structure
