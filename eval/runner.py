@@ -70,11 +70,12 @@ class GoldSet:
 
 
 def default_gold_paths() -> list[Path]:
-    """The dev set, plus the held-out set when it exists."""
+    """The dev sets (qa.jsonl, then any probe_*.jsonl beside it), plus the held-out set when it exists."""
+    dev = [DEFAULT_GOLD_PATH, *sorted(DEFAULT_GOLD_PATH.parent.glob("probe_*.jsonl"))]
     if HELDOUT_GOLD_PATH.exists():
-        return [DEFAULT_GOLD_PATH, HELDOUT_GOLD_PATH]
-    logger.warning("no held-out set at %s; scoring the dev set only", HELDOUT_GOLD_PATH)
-    return [DEFAULT_GOLD_PATH]
+        return [*dev, HELDOUT_GOLD_PATH]
+    logger.warning("no held-out set at %s; scoring the dev sets only", HELDOUT_GOLD_PATH)
+    return dev
 
 
 def is_heldout(path: Path) -> bool:

@@ -123,6 +123,14 @@ def compose(analysis: Analysis, ctx: Context, ranked: list[RecordEvidence], verd
     related = _related(ranked)
     lines += [related_line(ctx.doc, r, lang, ctx.units.english_for_entry) for r in related]
     top_quote = _quoted(analysis, quotes[0]) if quotes else (shown[0] if shown else "")
+    if top_quote not in "\n".join(lines) and top.sentences:
+        # A part of the first line came out empty (a rate the row does not state beside its units): the
+        # citation shows a sentence the answer really quotes.
+        best = top.best(1)[0]
+        top_quote = _quoted(analysis, best)
+        lines.insert(
+            1, format_phrase("quote_line", lang, quote=top_quote, marker=mk, scope=scope_of(best, lang))
+        )
     cites = [
         c for r in [top, *related] if (c := _citation(ctx, r, top_quote if r is top else "")) is not None
     ]

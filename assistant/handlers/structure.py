@@ -239,7 +239,14 @@ def _columns(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
     m = doc.meta
     names = format_phrase("part_item_separator", lang).join(COLUMNS)
     return _fact(
-        "columns", META_ANNEX, m.annex_title, m.annex_title, lang, columns=names, n=str(len(COLUMNS))
+        "columns",
+        META_ANNEX,
+        m.annex_title,
+        m.annex_title,
+        lang,
+        columns=names,
+        n=str(len(COLUMNS)),
+        title=m.annex_title,
     )
 
 

@@ -13,7 +13,8 @@ from vectorstore.errors import InvalidQuestionError
 
 GOLD = [
     json.loads(line)
-    for name in ("qa.jsonl", "heldout.jsonl")  # the verbatim invariant holds on dev and held-out alike
+    # the verbatim invariant holds on every dev set and the held-out set alike
+    for name in ("qa.jsonl", "probe_a.jsonl", "probe_b.jsonl", "heldout.jsonl")
     for line in (REPO_ROOT / "eval" / "gold" / name).read_text(encoding="utf-8").splitlines()
     if line.strip()
 ]

@@ -426,9 +426,11 @@ def test_default_sets_are_dev_and_held_out_when_it_exists(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(runner, "HELDOUT_GOLD_PATH", tmp_path / "heldout.jsonl")
-    assert default_gold_paths() == [DEFAULT_GOLD_PATH]
+    dev = [DEFAULT_GOLD_PATH, *sorted(DEFAULT_GOLD_PATH.parent.glob("probe_*.jsonl"))]
+    assert len(dev) >= 3  # qa.jsonl and the two probe sets written from the document by outsiders
+    assert default_gold_paths() == dev
     write_gold(tmp_path / "heldout.jsonl", GOLD[:1])
-    assert default_gold_paths() == [DEFAULT_GOLD_PATH, tmp_path / "heldout.jsonl"]
+    assert default_gold_paths() == [*dev, tmp_path / "heldout.jsonl"]
 
 
 # ---------------------------------------------------------------- the full dev set
