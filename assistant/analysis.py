@@ -4,10 +4,10 @@ vocabulary, explicit task/item numbers, units, anchors the document lacks, and t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.bilingual import is_english_word
+from assistant.bilingual import doc_terms_for_english, is_english_word
 from assistant.lexicon import DocumentLexicon, TopicTerm
 from assistant.markers import SourceRef, parse_markers
 from assistant.question_text import chat_turns, detect_language, extract_references, normalize_question
@@ -23,7 +23,14 @@ from assistant.vocabulary import (
 )
 from ingest.records import PolicyDocument
 from ingest.sentences import record_text
-from ingest.structure import PART_ORDINAL_RE, find_annex_section, find_part, named_heading, shared_heads
+from ingest.structure import (
+    PART_ORDINAL_RE,
+    find_annex_section,
+    find_part,
+    heading_for_terms,
+    named_heading,
+    shared_heads,
+)
 from ingest.units import UnitDirectory
 
 Language = Literal["zh", "en"]
@@ -84,6 +91,10 @@ class Analysis:
     previous: Focus | None = None
     navigate: int = 0
     followup: bool = False
+    step: list[TopicTerm] = field(default_factory=list)  # the one step asked about (外线施工环节, 查勘那一步)
+    heading: str = (
+        ""  # the Chinese words an English question names a part by (政务 for "government services")
+    )
 
     @property
     def own_topic(self) -> list[TopicTerm]:
@@ -108,6 +119,8 @@ class Analysis:
 
     def topic_label(self) -> str:
         """A short name of the topic for 'the document does not state ...' lines."""
+        if self.step:  # the one step asked about names what is not stated
+            return ("" if self.language == "zh" else " ").join(t.text for t in self.step)
         words = [t.text for t in self.own_topic if t.in_document] or [t.text for t in self.topic]
         words = [*self.units[:1], *words]
         return "".join(words[:3]) if self.language == "zh" else " ".join(words[:3])
@@ -218,21 +231,29 @@ def analyse(
     )
     analysis.titled_item = titled
     analysis.names_part = _names_part(analysis, focus, doc)
-    if "parts" not in analysis.structure and _asks_for_heads(low, doc):
-        analysis.structure.append("parts")
+    analysis.step = step_terms(asking, topic)
+    if _asks_for_heads(low, doc):
+        analysis.structure.insert(0, "heads")
+    if not analysis.structure and _asks_for_goal_year(analysis, doc):
+        analysis.structure.append("goals")
     _attach_previous(analysis, history, doc, text)
     return analysis
 
 
 # Nouns a question about a part uses for the part's contents (小标题, 几条, 任务): no topic of their own.
 _PART_CONTENT_WORDS = re.compile(
-    r"标题|小标题|条目|内容|任务|清单|附件|措施|要求|事项|范围|栏目|部分|板块|方面|包括|包含|分为|涵盖|排到|是从"
+    r"标题|小标题|条目|内容|任务|清单|附件|措施|要求|事项|范围|栏目|部分|板块|方面|包括|包含|分为|涵盖|排到|是从|序号|占了|一共|总共"
 )
 
 
 def _names_part(analysis: Analysis, focus: str, doc: PolicyDocument) -> bool:
     """The question is about a part of the notice or a section of the annex: it names one with 部分/板块 (第三部分,
     法治环境部分), or names a heading (市场环境, 总体要求) and has no topic beyond that heading."""
+    if analysis.language == "en":
+        # English names a part through glosses: "the government services section" -> 政务 -> 政务环境
+        run = heading_for_terms(doc, doc_terms_for_english(focus)) if _PART_WORDS.search(focus) else None
+        analysis.heading = run or ""
+        return run is not None
     if _PART_WORDS.search(focus):
         return find_part(doc, focus) is not None or find_annex_section(doc, focus) is not None
     run = named_heading(doc, focus)
@@ -248,12 +269,47 @@ def _names_part(analysis: Analysis, focus: str, doc: PolicyDocument) -> bool:
     return not rest
 
 
+# A question about one step of a procedure names it before one of these: 外线施工环节, 现场查勘那一步, 审批阶段.
+_STEP = re.compile(
+    r"([^\s，,。；;？?！!、]{2,10}?)(?:这个|那个)?(?:环节|那一步|这一步|哪一步|那一段|这一段|阶段|步骤)"
+)
+
+
+# ... or after 单独 (单独办个抵押登记要几天).
+_STEP_AFTER = re.compile(
+    r"单独(?:办|做|弄|申请)?(?:个|一个)?([^\s，,。；;？?！!、]{2,10}?)(?:要|需要|得|多少|几)"
+)
+
+
+def step_terms(asking: str, topic: list[TopicTerm]) -> list[TopicTerm]:
+    """The topic words naming the one step a question asks about: a value must be stated about that step, not
+    about the whole procedure (全流程 13个工作日 does not say how long 管道施工 takes)."""
+    spans = [m.group(1) for pattern in (_STEP, _STEP_AFTER) for m in pattern.finditer(asking)]
+    return [t for t in topic if any(t.text in span for span in spans)]
+
+
+def _asks_for_goal_year(analysis: Analysis, doc: PolicyDocument) -> bool:
+    """到2025年想达到啥水平 / what is it aiming for by 2025: the goal's own year, no unit, and every topic word the
+    document uses is a word of the goal paragraph."""
+    year = str(doc.meta.target_year)
+    if year not in analysis.question or analysis.units or analysis.task_numbers or analysis.item_numbers:
+        return False
+    words = [t for t in analysis.own_topic if t.in_document]
+    return all(any(form in doc.meta.goals for form in t.doc_forms) for t in words)
+
+
 def _asks_for_heads(text: str, doc: PolicyDocument) -> bool:
     """哪五个环境 / 几个环境: asks which of the things the part titles end with (环境) the plan names."""
-    return any(
+    heads = shared_heads(doc)
+    if any(
         re.search(rf"(?:哪|几|多少)[一二两三四五六七八九十几]?(?:个|大)?(?:方面的?)?{head}", text)
-        for head in shared_heads(doc)
-    )
+        or (re.search(rf"[一二两三四五六七八九十]个{head}", text) and re.search(r"哪|什么|分别", text))
+        for head in heads
+    ):
+        return True
+    # English: "which five environments", "how many environments" (the head noun through the dictionary)
+    asked = re.findall(r"\b(?:which|what|how many)\b(?:\s+\w+){0,2}?\s+([a-z]+s)\b", text)
+    return any(head in doc_terms_for_english(word[:-1], limit=3) for word in asked for head in heads)
 
 
 def _without_units(text: str, units: UnitDirectory) -> str:

@@ -48,7 +48,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     )
     print(
         f"ingested {summary.tasks} tasks, {summary.items} notice items, {summary.chunks} chunks "
-        f"({summary.embedded} embedded, {summary.cached} from cache) in {summary.seconds:.1f} s "
+        f"({summary.embedded} embedded, {summary.cached} from cache), {summary.sentences} sentences "
+        f"in {summary.seconds:.1f} s "
         f"-> index version {summary.version}"
     )
     return 0

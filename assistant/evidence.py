@@ -31,6 +31,7 @@ class ScoredSentence:
     rare: bool
 
     partial: float = 0.0
+    step: bool = True  # mentions the step the question asks about (True when it asks about none)
 
     @property
     def score(self) -> float:
@@ -60,7 +61,9 @@ class RecordEvidence:
     def value_sentences(self) -> list[ScoredSentence]:
         """Sentences that state a value of the asked kind and are about the question's rarest words (any
         value sentence when the question has no topic of its own: a follow-up on this very record)."""
-        return [s for s in self.sentences if s.value and (self.topicless or s.rare or s.topic >= 0.5)]
+        return [
+            s for s in self.sentences if s.value and s.step and (self.topicless or s.rare or s.topic >= 0.5)
+        ]
 
     def stating(self, kind: str) -> list[ScoredSentence]:
         """The value sentences that state a value of this one kind."""
@@ -135,6 +138,7 @@ def score_record(
                 value=any(has_value(k, sentence.text) for k in value_kinds),
                 rare=any(_mentions(t, text) for t in rare),
                 partial=_char_share(analysis, text),
+                step=_states_step(analysis, text, value_kinds),
             )
         )
     return RecordEvidence(
@@ -149,6 +153,17 @@ def score_record(
         coverage_weight=COVERAGE_WEIGHT if analysis.language == "zh" else COVERAGE_WEIGHT_EN,
         topicless=not analysis.topic_weight,
         title_coverage=topic_overlap(analysis, sentences[0].text.lower()) if sentences else 0.0,
+    )
+
+
+def _states_step(analysis: Analysis, text: str, value_kinds: list[str]) -> bool:
+    """A clause names the step asked about and states the asked value in the same breath (true when the
+    question asks about no single step)."""
+    if not analysis.step:
+        return True
+    return any(
+        all(_mentions(t, clause) for t in analysis.step) and any(has_value(k, clause) for k in value_kinds)
+        for clause in re.split(r"[，,；;]", text)
     )
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from assistant.retrieval import HybridRetriever
-from ingest.pipeline import CHROMA_DIR, LEXICAL_DIR, load_version_document
+from ingest.pipeline import CHROMA_DIR, LEXICAL_DIR, SENTENCES_DIR, load_version_document
 from ingest.records import PolicyDocument
 from vectorstore.chroma_store import StoreClient, VectorIndex, open_reader
 from vectorstore.errors import IndexCorruptError, PolicyQAError
 from vectorstore.lexical import LexicalIndex
+from vectorstore.sentence_index import SentenceIndex
 from vectorstore.versions import IndexManager
 
 logger = logging.getLogger(__name__)
@@ -58,9 +59,23 @@ def open_index(index_dir: Path, embeddings: Embeddings, chroma_url: str | None) 
     except BaseException:
         client.close()
         raise
-    loaded = LoadedIndex(info.id, document, HybridRetriever(embeddings, dense, lexical), dense)
+    sentences = _load_sentences(info.path / SENTENCES_DIR)
+    loaded = LoadedIndex(
+        info.id, document, HybridRetriever(embeddings, dense, lexical, sentences=sentences), dense
+    )
     _close_when_unused(loaded, client)
     return loaded
+
+
+def _load_sentences(directory: Path) -> SentenceIndex | None:
+    """The version's sentence vectors; None for a version built before they existed (answers then rank
+    sentences lexically only; `policyqa ingest` adds them)."""
+    if not directory.exists():
+        logger.warning(
+            "index version %s has no sentence vectors; run `policyqa ingest` to add them", directory.parent
+        )
+        return None
+    return SentenceIndex.load(directory)
 
 
 def _close_when_unused(loaded: LoadedIndex, client: StoreClient) -> None:

@@ -62,7 +62,9 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "amount": re.compile(
         r"多少钱|几块钱|多少元|多少万|金额|(?:费用|价格|价钱|收费|标准|额度|上限|下限)(?:是|为|有)?多少|收费标准|多少费用|收不收费|要不要钱|收钱吗"
         r"|收多少|交多少|缴多少|补(?:贴|助)?多少|奖(?:励)?多少|罚(?:款)?多少|贷多少|借多少|多少亿|收费吗|要钱吗|免费吗|花多少"
-        r"|\bhow much\b(?! time)|\bwhat (?:is|are) the (?:fees?|costs?|prices?|charges?)\b|\bamount\b|\bhow many yuan\b",
+        r"|(?:发|给|领|拿|补)(?:了)?多少钱|补贴[^?？，,]{0,6}多少(?![个家项条次类户件人名种所批座趟天小时工作日月年周%])"
+        r"|\bhow much\b(?! time)|\bwhat(?:'s| is| are) the (?:\w+ ){0,2}(?:fees?|costs?|prices?|charges?)\b|\bamount\b"
+        r"|\bhow many yuan\b",
         _F,
     ),
     "rate": re.compile(
@@ -85,6 +87,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"|(?:办公|办事|服务|窗口|大厅)?地址(?:是|在哪|在什么|多少|呢|[?？])|(?:什么|哪个)地址|在哪(?:里|儿)?(?:办|交|申请|领)|窗口在哪|哪个窗口|联系方式|联系人|二维码|公众号叫"
         r"|办公时间|上班时间|几点|周末|负责人|局长|主任是|领导是|叫什么名字|姓名|是谁(?:负责)?的?(?:领导|局长)"
         r"|哪位|(?:组长|区长|局长|主任|书记|处长|科长|领导|负责人)(?:是|叫|的?名字)|(?:办公室|办公|联系|咨询)电话"
+        r"|周几|星期几|门牌"
         r"|\bphone\b|\btelephone\b|\baddress\b|\bcontact\b|\bemail\b|\bwebsite\b|\bopening hours\b|\boffice hours\b"
         r"|\bwhere (?:is|can i|do i)\b|\bhead of\b|\bdirector\b|\bname of the\b",
         _F,
@@ -163,7 +166,8 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     "issuers": re.compile(
         r"谁(?:印发|发布|发文|出台|制定|签发|发的)|(?:哪个|哪些|什么|哪两个|哪几个)(?:单位|部门|机关)(?:联合)?"
         r"(?:印发|发布|发文|出台|制定|签发|发的|发了?(?:这个|该|本)?(?:文件|通知|方案))"
-        r"|发文(?:单位|机关)|印发(?:单位|机关)|联合印发|\bwho (?:issued|published|released|signed|wrote)\b"
+        r"|发文(?:单位|机关)|印发(?:单位|机关)|联合印发|盖(?:的)?(?:是)?(?:哪|谁|什么).{0,4}章|落款|署名"
+        r"|\bwho (?:issued|published|released|signed|wrote)\b|\bby whom\b"
         r"|\bissuing (?:body|bodies|authority|authorities)\b|\bissuers?\b|\bissued by\b",
         _F,
     ),
@@ -186,7 +190,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     "cover": re.compile(
         r"经(?:过)?(?:谁|哪|什么)[^?？。]{0,6}(?:同意|批准|审定)|谁(?:同意|批准|审定)|(?:同意|批准)(?:的|了)?(?:吗|呢|[?？])"
         r"|收文单位|(?:对|给)(?:各|下级|收到的)?(?:单位|部门)[^?？。]{0,6}(?:什么|哪些)?要求|贯彻执行"
-        r"|\bapproved?\b|\bwho (?:approved|endorsed)\b",
+        r"|\bapproved?\b|\bwho (?:approved|endorsed)\b|\bcover(?:ing)? (?:letter|note)\b|\brecipients? to do\b",
         _F,
     ),
     "columns": re.compile(

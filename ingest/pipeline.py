@@ -14,15 +14,18 @@ from tqdm import tqdm
 from ingest.chunks import CHUNK_SCHEMA_VERSION, Chunk, build_chunks
 from ingest.parser import load_document
 from ingest.records import PolicyDocument
+from ingest.sentences import record_sentences
 from ingest.units import load_unit_directory
 from vectorstore.chroma_store import VectorIndex, open_client
 from vectorstore.errors import IndexCorruptError
 from vectorstore.lexical import LexicalIndex
+from vectorstore.sentence_index import SentenceIndex
 from vectorstore.versions import IndexManager
 
 logger = logging.getLogger(__name__)
 DOCUMENT_FILE = "document.json"
 LEXICAL_DIR = "bm25"
+SENTENCES_DIR = "sentences"
 CHROMA_DIR = "chroma"
 BATCH = 16
 
@@ -34,6 +37,7 @@ class IngestSummary(BaseModel):
     tasks: int
     items: int
     chunks: int
+    sentences: int
     embedded: int
     cached: int
     seconds: float
@@ -75,6 +79,8 @@ def build_index(
         name = collection_name(prefix, version)
         try:
             cached = _embed(chunks, embeddings, progress)  # warms the cache; Chroma's add then runs no model
+            sentences = _embed_sentences(doc, embeddings, progress)
+            sentences.save(path / SENTENCES_DIR)
             _write_version(path, doc, chunks, directory.all_names(), embeddings, chroma_url, name)
             if before_commit is not None:
                 before_commit(version)
@@ -91,6 +97,7 @@ def build_index(
         tasks=len(doc.tasks),
         items=len(doc.items),
         chunks=len(chunks),
+        sentences=len(sentences),
         embedded=len(chunks) - cached,
         cached=cached,
         seconds=time.perf_counter() - started,
@@ -133,6 +140,14 @@ def _embed(chunks: list[Chunk], embeddings: Embeddings, progress: bool) -> int:
             embeddings.embed_documents([c.text for c in batch])
             bar.update(len(batch))
     return stats().document_hits - hits_before if stats else 0
+
+
+def _embed_sentences(doc: PolicyDocument, embeddings: Embeddings, progress: bool) -> SentenceIndex:
+    """Every sentence of every record, embedded (through the same cache) for sentence-level evidence."""
+    sentences = [s for group in record_sentences(doc).values() for s in group]
+    keys = [(s.type, s.ref, s.position) for s in sentences]
+    with tqdm(total=len(sentences), desc="sentences", unit="sent", disable=not progress, leave=False) as bar:
+        return SentenceIndex.build(keys, [s.text for s in sentences], embeddings, on_batch=bar.update)
 
 
 def _smoke_test(

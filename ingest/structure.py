@@ -125,6 +125,16 @@ def _longest_distinctive_run(text: str, title: str, generic: str) -> str:
     return ""
 
 
+def heading_for_terms(doc: PolicyDocument, terms: list[str]) -> str | None:
+    """The first of `terms` (document words, e.g. glosses of an English question) that occurs in exactly one
+    part title: 政务 for "government services section", 法治 for "rule of law part"."""
+    titles = [p.title for p in doc.parts]
+    for term in terms:
+        if len(term) >= 2 and sum(term in t for t in titles) == 1:
+            return term
+    return None
+
+
 def shared_heads(doc: PolicyDocument) -> set[str]:
     """Head nouns that end three or more part titles (营造…的市场环境, …的法治环境 -> 环境): a question asking
     which 环境 the plan names asks for its parts."""

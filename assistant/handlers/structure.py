@@ -12,7 +12,7 @@ from assistant.markers import int_to_cn
 from assistant.models import Answer, Citation
 from ingest.annex import COLUMNS
 from ingest.records import PolicyDocument
-from ingest.structure import find_annex_section, find_notice_section, find_part
+from ingest.structure import find_annex_section, find_notice_section, find_part, shared_heads
 from prompts import format_phrase
 
 _ANNEX_WORDS = re.compile(r"附件|附表|任务清单|任务|清单|\bannex\b|\btasks?\b|\brows?\b", re.I)
@@ -54,14 +54,15 @@ class StructureHandler:
             text, cite = _FACTS[fact](doc, lang)
             lines.append(text)
             cites.append(cite)
-        return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="meta")
+        # two facts asked together (when, and by whom) answer together in the first line
+        return Answer(answer=" ".join(lines), citations=cites, language=lang, intent="meta")
 
     def _scoped(self, analysis: Analysis, doc: PolicyDocument) -> Answer | None:
-        question = analysis.question
+        question = analysis.heading or analysis.question
         if not analysis.names_part and "closing" not in analysis.structure:
             section = find_notice_section(doc, question)
             return _subsection(analysis, doc, section.title) if section else None
-        if _ANNEX_WORDS.search(question):
+        if _ANNEX_WORDS.search(analysis.question):
             annex = find_annex_section(doc, question)
             if annex is not None:
                 return _annex_rows(analysis, doc, annex.index)
@@ -250,6 +251,23 @@ def _columns(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
     )
 
 
+def _heads(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    """The parts whose titles end with a head noun they share (营造…的市场环境, …的法治环境: the 5 环境)."""
+    heads = shared_heads(doc)
+    parts = [p for p in doc.parts if p.title[-2:] in heads]
+    head = parts[0].title[-2:] if parts else ""
+    headings = format_phrase("part_item_separator", lang).join(p.heading for p in parts)
+    text = format_phrase(
+        "meta_heads",
+        lang,
+        n=str(len(parts)),
+        head=head,
+        headings=headings,
+        marker=marker("meta", META_TITLE, lang),
+    )
+    return text, meta_citation(META_TITLE, doc.meta.title, "实施方案")
+
+
 _FACTS = {
     "date": _date,
     "issuers": _issuers,
@@ -263,5 +281,6 @@ _FACTS = {
     "task_count": _task_count,
     "annex": _annex,
     "cover": _cover,
+    "heads": _heads,
     "columns": _columns,
 }

@@ -82,14 +82,7 @@ def test_check_scope_accepts_a_quoted_title_the_document_has(ctx: Context) -> No
         "帮我写一首关于春天的诗",
         "茅台的股票价格是多少？",
         "What is the weather like tomorrow?",
-        pytest.param(
-            "What is the stock price of Apple?",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="stock/price gloss into document words (股份, 价格) through the dictionary, so only 'apple' is "
-                "foreign (share < 0.5); the service answers with task 105 (辉腾能源股份有限公司)",
-            ),
-        ),
+        "What is the stock price of Apple?",  # asks a price (amount) the document never states
         pytest.param(
             "Write me a poem about autumn.",
             marks=pytest.mark.xfail(

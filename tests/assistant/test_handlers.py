@@ -16,6 +16,7 @@ from assistant.handlers.lookup import LookupHandler
 from assistant.handlers.numbered import NumberedHandler
 from assistant.handlers.structure import StructureHandler
 from assistant.handlers.units import UnitListHandler
+from assistant.markers import parse_markers
 from assistant.models import Answer
 from assistant.service import HANDLERS
 
@@ -303,9 +304,9 @@ def test_lookup_rate(ctx: Context) -> None:
 def test_every_marker_of_a_lookup_answer_is_cited(ctx: Context) -> None:
     answer = LookupHandler().answer(_analyse(ctx, "谁负责用气报装？"), ctx)
     cited = set(_cited(answer))
-    for marker in _MARKER.findall(answer.answer):
-        no = int(re.sub(r"\D", "", marker))
-        assert ("task", no) in cited, marker
+    shown = {(r.type, r.id) for r in parse_markers(answer.answer)}
+    assert len(shown) == len(set(_MARKER.findall(answer.answer)))  # every task and item marker was parsed
+    assert shown and shown <= cited, (shown, cited)
 
 
 def test_related_rows_are_one_line_each(ctx: Context) -> None:
@@ -314,10 +315,11 @@ def test_related_rows_are_one_line_each(ctx: Context) -> None:
     assert 1 <= len(related) <= 2
     for line in related:
         assert len(_MARKER.findall(line)) == 1
-        no = int(re.sub(r"\D", "", _MARKER.findall(line)[0]))
-        task = ctx.doc.task(no)
-        assert task is not None
-        assert task.lead_units[0] in line
+        (ref,) = parse_markers(line)
+        record = ctx.doc.task(ref.id) if ref.type == "task" else ctx.doc.item(ref.id)
+        assert record is not None
+        units = record.lead_units if ref.type == "task" else record.responsible_units  # type: ignore[union-attr]
+        assert units[0] in line
 
 
 def test_english_question_gets_an_english_first_line(ctx: Context) -> None:

@@ -172,3 +172,52 @@ def test_a_measure_question_with_implement_words_is_no_document_question(ctx: Co
     analysis = _analyse(ctx, "落实减税降费政策由哪个部门牵头？")
     assert "implements" not in analysis.structure
     assert "implements" in _analyse(ctx, "这个方案是为了落实哪份文件？").structure
+
+
+# ------------------------------------------------------------------ one step of a procedure
+
+
+def test_a_step_is_what_a_value_must_be_stated_about(ctx: Context, service) -> None:  # type: ignore[no-untyped-def]
+    analysis = _analyse(ctx, "用电报装里，外线施工那个环节单独要几个工作日？")
+    assert {t.text for t in analysis.step} >= {"外线", "施工"}
+    answer = service.ask("用电报装里，外线施工那个环节单独要几个工作日？")
+    assert answer.refused and "外线施工" in answer.answer.splitlines()[0]
+    whole = service.ask("低压小微用户用电报装全流程要几个工作日？")
+    assert not whole.refused and "8个工作日" in whole.answer
+
+
+def test_a_question_about_no_step_has_none(ctx: Context) -> None:
+    assert _analyse(ctx, "用气报装要多久？").step == []
+
+
+# ------------------------------------------------------------------ more of the notice as data
+
+
+def test_an_english_section_named_through_glosses(service) -> None:  # type: ignore[no-untyped-def]
+    section = next(s for s in service.document.annex_sections if s.title.endswith("法治环境"))
+    answer = service.ask("Which row numbers does the rule of law section of the annex cover?")
+    assert f"{section.first_task}" in answer.answer and f"{section.last_task}" in answer.answer
+
+
+def test_the_english_head_noun_asks_for_the_parts(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("Which environments does the plan want to build?")
+    assert all(p.heading in answer.answer for p in service.document.parts if p.title.endswith("环境"))
+
+
+def test_the_goal_year_with_nothing_else_asks_for_the_goal(service) -> None:  # type: ignore[no-untyped-def]
+    goals = service.document.meta.goals
+    answer = service.ask(f"到{service.document.meta.target_year}年区里的整体水平想达到哪一步？")
+    assert answer.citations[0].type == "meta" and answer.citations[0].quote in goals
+    other = service.ask(f"到{service.document.meta.target_year}年区税务局要完成什么？")
+    assert all(c.type != "meta" for c in other.citations)
+
+
+def test_two_facts_asked_together_share_the_first_line(service) -> None:  # type: ignore[no-untyped-def]
+    meta = service.document.meta
+    first = service.ask("When was the notice issued and by whom?").answer.splitlines()[0]
+    assert meta.date in first and meta.issuers[0] in first
+
+
+def test_a_seal_asks_for_the_issuers(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("通知落款盖的是哪几家的章？")
+    assert all(name in answer.answer for name in service.document.meta.issuers)

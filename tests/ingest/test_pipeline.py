@@ -145,3 +145,16 @@ def test_warm_reingest_reuses_the_embedding_cache(index_dir: Path, embeddings: A
     answer = make_service(index_dir, embeddings).ask(GAS_QUESTION)
     assert_gas_answer(answer)
     assert answer.index_version == summary.version
+
+
+def test_a_version_built_before_sentence_vectors_still_answers(index_dir: Path, embeddings: Any) -> None:
+    shutil.rmtree(index_dir / "versions" / current_version(index_dir) / "sentences")
+    service = make_service(index_dir, embeddings)
+    assert service.holder.get().retriever.sentences is None
+    assert_gas_answer(service.ask(GAS_QUESTION))
+
+
+def test_unreadable_sentence_vectors_are_a_corrupt_index(index_dir: Path, embeddings: Any) -> None:
+    (index_dir / "versions" / current_version(index_dir) / "sentences" / "vectors.npy").write_bytes(b"broken")
+    with pytest.raises(IndexCorruptError, match="sentence vectors"):
+        make_service(index_dir, embeddings).ask(GAS_QUESTION)

@@ -1,0 +1,58 @@
+"""Sentence vectors: built through the (cached) embedder, saved and loaded beside the BM25 index, searched by one
+matrix product; an unreadable file is a corrupt index, not a crash in the middle of an answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vectorstore.errors import IndexCorruptError
+from vectorstore.sentence_index import KEYS_FILE, SentenceIndex, best_by_record
+
+SENTENCES = {
+    ("task", 1, 0): "推行企业登记全程电子化。",
+    ("task", 1, 1): "营业执照可以邮寄到家。",
+    ("task", 2, 0): "压减用气接入时间至13个工作日。",
+    ("item", 3, 0): "优化要素供给机制。",
+}
+
+
+@pytest.fixture(scope="module")
+def index(embeddings) -> SentenceIndex:  # type: ignore[no-untyped-def]
+    batches: list[int] = []
+    built = SentenceIndex.build(
+        list(SENTENCES), list(SENTENCES.values()), embeddings, batch=3, on_batch=batches.append
+    )
+    assert batches == [3, 1]
+    return built
+
+
+def test_the_nearest_sentence_is_the_one_that_says_it(index: SentenceIndex, embeddings) -> None:  # type: ignore[no-untyped-def]
+    sims = index.similarities(embeddings.embed_query("天然气接入要多久"))
+    assert max(sims, key=sims.__getitem__) == ("task", 2, 0)
+    assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_record_scores_by_its_best_sentence(index: SentenceIndex, embeddings) -> None:  # type: ignore[no-untyped-def]
+    sims = index.similarities(embeddings.embed_query("执照能寄给我吗"))
+    best = best_by_record(sims)
+    assert best[("task", 1)] == max(sims[("task", 1, 0)], sims[("task", 1, 1)])
+    assert set(best) == {("task", 1), ("task", 2), ("item", 3)}
+
+
+def test_save_and_load_round_trip(index: SentenceIndex, tmp_path: Path) -> None:
+    index.save(tmp_path / "sentences")
+    loaded = SentenceIndex.load(tmp_path / "sentences")
+    assert loaded.keys == index.keys
+    assert np.array_equal(loaded.vectors, index.vectors)
+
+
+def test_an_unreadable_or_inconsistent_file_is_a_corrupt_index(index: SentenceIndex, tmp_path: Path) -> None:
+    index.save(tmp_path / "s")
+    (tmp_path / "s" / KEYS_FILE).write_text('[["task", 1, 0]]', encoding="utf-8")  # one key, four vectors
+    with pytest.raises(IndexCorruptError, match="sentence vectors"):
+        SentenceIndex.load(tmp_path / "s")
+    with pytest.raises(IndexCorruptError):
+        SentenceIndex.load(tmp_path / "missing")
