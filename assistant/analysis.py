@@ -129,21 +129,33 @@ class Analysis:
 def focus_text(question: str) -> str:
     """The asking sentence(s) of a question told as a story (the question buried among other sentences), with
     the sentence before them when they point back to it (这种情况谁管？)."""
-    context, asking = _story_parts(question)
-    return f"{context} {asking}" if context else asking
+    before, asking = _story_parts(question)
+    return f"{before} {asking}" if before and _BACK_REFERENCE.search(asking) else asking
+
+
+def _has_topic(text: str, units: UnitDirectory, lexicon: DocumentLexicon) -> bool:
+    """Does `text` carry a topic word of its own (a unit counts)?"""
+    if units.find_units(text):
+        return True
+    terms = lexicon.topic_terms(_cue_free(_without_units(text, units)), detect_language(text))
+    return any(t.idf >= MIN_TOPIC_IDF for t in terms)  # a noun the document lacks (天气) is a topic too
 
 
 def _story_parts(question: str) -> tuple[str, str]:
-    """(the told sentence an asking sentence points back to, or "", the asking sentence(s))."""
+    """(the told sentence just before the asking sentence(s), or "", the asking sentence(s))."""
     parts = [p.strip() for p in _SENTENCE_END.split(question) if p.strip()]
     if len(parts) < 2 or len(question) < 24:
         return "", question
     marked = [n for n, p in enumerate(parts) if re.search(r"[?？]", p)]
-    asking = (marked or [n for n, p in enumerate(parts) if _ASKING.search(p)])[-2:]
+    # a last question typed without its mark (…远程搞？区里谁在推这个) asks too
+    trailing = [n for n in range(marked[-1] + 1, len(parts)) if _ASKING.search(parts[n])] if marked else []
+    asking = (
+        (marked[-2:] + trailing) if marked else [n for n, p in enumerate(parts) if _ASKING.search(p)][-2:]
+    )
     if not asking:
-        return "", parts[-1]
-    context = parts[asking[0] - 1] if asking[0] > 0 and _BACK_REFERENCE.search(parts[asking[0]]) else ""
-    return context, " ".join(parts[n] for n in asking)
+        return parts[-2], parts[-1]
+    before = parts[asking[0] - 1] if asking[0] > 0 else ""
+    return before, " ".join(parts[n] for n in asking)
 
 
 _LAYOUT_SPACE = re.compile(
@@ -199,7 +211,11 @@ def analyse(
     cleaned, injected = strip_injection(squash_layout(normalize_question(question)))
     text = lexicon.correct_typos(cleaned or normalize_question(question))
     language = detect_language(text)
-    context, asking = _story_parts(text)
+    before, asking = _story_parts(text)
+    # The told sentence joins when the asking one points back to it (这种情况谁管？) or has no topic of its own
+    # (请问对应任务的牵头单位) while the told one has, and there is no previous turn to lean on instead.
+    topicless = not history and not _has_topic(asking, units, lexicon) and _has_topic(before, units, lexicon)
+    context = before if before and (_BACK_REFERENCE.search(asking) or topicless) else ""
     focus = f"{context} {asking}" if context else asking
     low = asking.lower()  # what is asked comes from the asking sentences; a told 等了几个月 asks nothing
     tasks, items = extract_references(PART_ORDINAL_RE.sub(" ", focus))  # 附件第三部分 names no task 3

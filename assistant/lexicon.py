@@ -60,6 +60,7 @@ class DocumentLexicon:
     _by_sound: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     _two_char_sounds: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     _by_length: dict[int, list[str]] = field(default_factory=dict)
+    _by_pinyin: dict[str, str] = field(default_factory=dict)
 
     @property
     def max_idf(self) -> float:
@@ -190,6 +191,8 @@ class DocumentLexicon:
             # the everyday Chinese word a gloss gives leads on to the document's own (water -> 自来水 -> 用水)
             forms = tuple(dict.fromkeys(f for g in glossed for f in (g, *everyday_synonyms(g))))
             forms = tuple(f for f in forms if f in self.text)
+            if not forms and (romanized := self.romanized(word)):
+                forms = (romanized,)  # Yukuaiban -> 渝快办: a name written in pinyin
             if forms:
                 terms.append(TopicTerm(word, max(self.idf(f) for f in forms), True, forms))
             else:
@@ -198,10 +201,27 @@ class DocumentLexicon:
             terms.extend(self.topic_terms(chunk, "zh"))
         return terms
 
+    def romanized(self, word: str) -> str | None:
+        """The document word (or quoted name, “渝快办”) whose toneless pinyin, run together, is `word`."""
+        if not self._by_pinyin:
+            names = set(re.findall(r"“([\u4e00-\u9fff]{2,8})”", self.text))
+            for w in sorted(self.words | names):
+                if len(w) >= 2:
+                    self._by_pinyin.setdefault("".join(lazy_pinyin(w)), w)
+        return self._by_pinyin.get(word.lower()) if len(word) >= 4 else None
+
     def foreign_places(self, question: str) -> list[str]:
-        """Places the question names that the document never mentions."""
+        """Places the question names that the document never mentions, as the jurisdiction of what is asked:
+        a place reached through a preposition (去俄罗斯的班列, 跟四川对接, trade with Singapore) is where the
+        district's own measure leads, not another jurisdiction's matter."""
         low = question.lower()
-        return [p for p in self.places if p in low and p not in self.text]
+        return [
+            p
+            for p in self.places
+            if p in low
+            and p not in self.text
+            and not re.search(_TOWARDS_PLACE.format(place=re.escape(p)), low)
+        ]
 
     def foreign_years(self, question: str) -> list[str]:
         """Years the question names that the document never mentions."""
@@ -212,6 +232,12 @@ class DocumentLexicon:
         """Quoted titles (《...》) the question names that the document does not contain."""
         titles = re.findall(r"《([^》]{2,60})》", question)
         return [t for t in titles if _squash(t) not in _squash(self.text)]
+
+
+# A preposition of direction or partnership before a place (去/到/往/跟/和/与/同/向/对接 X; to/with/from/towards X).
+_TOWARDS_PLACE = (
+    r"(?:去|到|往|跟|和|与|同|向|对接|连通|通往|\b(?:to|with|from|towards|into)\s+(?:\w+\s+){{0,3}}){place}"
+)
 
 
 def _close_sound(a: str, b: str) -> bool:

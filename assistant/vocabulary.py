@@ -37,6 +37,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "lead": re.compile(
         r"牵头|主责|主管|负责|责任单位|责任部门|谁|哪个(?:部门|单位|机构|机关|局|委|办)"
         r"|哪些(?:部门|单位|机构)|哪家(?:部门|单位)|什么(?:部门|单位|机构)|找哪|转(?:给)?哪|归哪|由哪|问哪|找谁|归谁|办理部门"
+        r"|(?:部门|单位|机构)(?:是|为)?(?:哪|谁)|对口(?:部门|单位)|(?:找|归|问)[^，,。？?]{1,8}还是(?:找|归|问)"
         r"|\bwho\b|\bwhom\b|\b(?:which|what) (?:department|unit|agency|office|bureau|body|authority|organi[sz]ation)s?\b"
         r"|\blead(?:s|ing)?\b|\bin charge\b|\bresponsib\w*|\bhandles?\b|\bowns?\b",
         _F,
@@ -253,6 +254,7 @@ SCAFFOLD_ZH = frozenset(
 每 各 所 之 为 以 于 上 下 中 里 内 外 后 前 时 等 方面 相关 有关 关于 主要 方面 里面 其中 当中 应该 可能 大概 大约 左右 一共 总共
 得 地 着 过 来 去 又 再 才 只 从 向 到 往 跟 同 并 而 但 如果 因为 所以 然后 那么 还有 另外 以及 比如 例如 已经 正在 将 把 让 使
 能够 可否 允许 情况下 区里 区 九龙坡 九龙坡区 重庆 重庆市 市里 我区 全区 贵区 本区 单位 人员 部 局 委 办 牵头单位 配合单位 责任单位
+对应 相应 相关的 工单 来电
 """.split()
 )
 SCAFFOLD_EN = frozenset(

@@ -221,3 +221,47 @@ def test_two_facts_asked_together_share_the_first_line(service) -> None:  # type
 def test_a_seal_asks_for_the_issuers(service) -> None:  # type: ignore[no-untyped-def]
     answer = service.ask("通知落款盖的是哪几家的章？")
     assert all(name in answer.answer for name in service.document.meta.issuers)
+
+
+# ------------------------------------------------------------------ places, names in pinyin, several asks
+
+
+def test_a_place_reached_through_a_preposition_is_no_other_jurisdiction(ctx: Context) -> None:
+    places = ctx.lexicon.foreign_places
+    assert places("成都开办企业要几天？") == ["成都"]  # whose procedure: another city's
+    assert (
+        places("我们想把货通过去俄罗斯的班列运出去，找谁？") == []
+    )  # where the district's own measure leads
+    assert places("Does the district work with Singapore on trade projects?") == []
+
+
+def test_a_name_written_in_pinyin_is_the_documents_name(ctx: Context) -> None:
+    assert ctx.lexicon.romanized("Yukuaiban") == "渝快办"
+    assert ctx.lexicon.romanized("weather") is None
+    analysis = _analyse(ctx, "Can I show my licence on Yukuaiban instead of paper?")
+    assert any("渝快办" in t.doc_forms for t in analysis.topic)
+
+
+def test_a_last_question_typed_without_its_mark_still_asks(ctx: Context) -> None:
+    analysis = _analyse(ctx, "我们想远程参加政府采购的开标，可以吗？区里谁在推这个")
+    assert "lead" in analysis.kinds and "yesno" in analysis.kinds
+
+
+@pytest.mark.parametrize("question", ["这事找发改委还是找财政局？", "对口部门是哪个？", "牵头的单位是哪家？"])
+def test_which_unit_in_other_forms(question: str) -> None:
+    assert "lead" in ask_kinds(question)
+
+
+def test_a_topicless_asking_sentence_takes_the_told_one(ctx: Context) -> None:
+    story = "工单：市民来电反映，中标后采购人迟迟不签政府采购合同。请问对应任务的牵头单位"
+    analysis = _analyse(ctx, story)
+    assert "采购" in analysis.focus_text
+    with_history = _analyse(ctx, "麻烦了。那配合单位呢", _history("用气报装要多久？", 34))
+    assert with_history.task_numbers == [34]  # a follow-up leans on the previous turn, not on small talk
+
+
+@pytest.mark.parametrize(
+    "question", ["留工补贴每个月发多少？", "这个补贴一次给多少钱？", "What is the application fee for this?"]
+)
+def test_money_in_other_forms(question: str) -> None:
+    assert "amount" in ask_kinds(question.lower())
