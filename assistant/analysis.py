@@ -42,6 +42,8 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?\n])|(?<=[.;；]\s)")
 # sentence alone has no topic.
 _BACK_REFERENCE = re.compile(
     r"这种|这类|这样的?|此类|这事|这件事|这个(?:问题|情况|事)|上述|以上(?:情况|问题)|那种|这方面|这一块|这块"
+    r"|\b(?:this|that|these|those|such|it|them)\b(?!\s+(?:plan|notice|document|annex|table)\b)|\blike (?:me|us)\b",
+    re.IGNORECASE,
 )
 _ASKING = re.compile(
     r"[?？]|吗|呢|么|多久|多少|几|谁|哪|什么|怎么|如何|是否|能否|\b(?:what|which|who|how|when|where|is|are|can|does|do)\b",

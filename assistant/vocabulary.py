@@ -44,6 +44,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "coop": re.compile(
         r"配合|协助|协办|协同|参与(?:单位|部门)|\bco-?operat\w*|\bsupport(?:ing)? (?:unit|department)s?\b"
+        r"|\bwho (?:else )?helps\b|\b(?:agencies|units|bodies|departments|offices) (?:that )?work(?:s|ing)? with\b"
         r"|\bassist\w*|\bcollaborat\w*|\bpartner\w*",
         _F,
     ),
@@ -225,6 +226,11 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     "parts": re.compile(
         r"(?:分|有|包括|包含)(?:几|多少)(?:个)?(?:部分|方面|板块)|(?:几|哪)(?:个|些)(?:部分|方面|板块)|结构|框架|目录|大标题"
         r"|\bhow many parts\b|\bwhat parts\b|\bstructure\b|\bsections? of the (?:notice|plan)\b|\bhow is (?:it|the plan) organi[sz]ed\b",
+        _F,
+    ),
+    "part_of": re.compile(
+        r"(?:属于|归|在|放在|归属|位于)(?:哪|什么)(?:个|一)?(?:部分|板块|方面)|(?:哪|什么)(?:个|一)?(?:部分|板块)(?:下面|里面|里|中|之下)"
+        r"|\b(?:which|what) (?:part|section)\b|\bunder which\b",
         _F,
     ),
     "closing": re.compile(

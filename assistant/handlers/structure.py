@@ -43,6 +43,8 @@ class StructureHandler:
     def answer(self, analysis: Analysis, ctx: Context) -> Answer:
         """The fact, or the part's items / the section's rows."""
         doc, lang = ctx.doc, analysis.language
+        if "part_of" in analysis.structure and analysis.item_numbers:
+            return _parts_of_items(analysis, doc)
         scoped = self._scoped(analysis, doc)
         if scoped is not None:
             return scoped
@@ -116,6 +118,29 @@ def _part_items(analysis: Analysis, doc: PolicyDocument, index: int) -> Answer:
     )
     cites: list[Citation] = [item_citation(item, item.title) for item in items]
     return Answer(answer=text, citations=cites, language=lang, intent="item_lookup")
+
+
+def _parts_of_items(analysis: Analysis, doc: PolicyDocument) -> Answer:
+    """Which part of the notice each named item sits in (（九）推动贸易和投资便利化 -> 四、营造透明便利的开放环境)."""
+    lang = analysis.language
+    lines, cites = [], []
+    for item in (doc.item(n) for n in analysis.item_numbers):
+        if item is None:
+            continue
+        lines.append(
+            format_phrase(
+                "part_of_line",
+                lang,
+                cn=int_to_cn(item.index),
+                index=item.index,
+                title=item.title,
+                part=item.part,
+                marker=marker("item", item.index, lang),
+            )
+        )
+        cites.append(item_citation(item, item.title))
+    text = format_phrase("part_item_separator", lang).join(lines)
+    return Answer(answer=text, citations=cites, language=lang, intent="meta")
 
 
 def _part_sections(analysis: Analysis, doc: PolicyDocument, index: int) -> Answer:

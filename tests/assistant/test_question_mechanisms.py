@@ -265,3 +265,25 @@ def test_a_topicless_asking_sentence_takes_the_told_one(ctx: Context) -> None:
 )
 def test_money_in_other_forms(question: str) -> None:
     assert "amount" in ask_kinds(question.lower())
+
+
+def test_which_part_an_item_sits_in(service) -> None:  # type: ignore[no-untyped-def]
+    item = service.document.item(9)
+    answer = service.ask(f"“{item.title}”归哪一部分？")
+    assert item.part in answer.answer and [(c.type, c.id) for c in answer.citations] == [("item", 9)]
+    english = service.ask("Which part of the notice is item 12 in?")
+    assert service.document.item(12).part in english.answer
+
+
+def test_an_english_asking_sentence_pointing_back_keeps_the_told_one(ctx: Context) -> None:
+    story = "We run cold-chain logistics and want to join overseas cold-chain transport projects. Who covers this?"
+    assert "cold-chain" in _analyse(ctx, story).focus_text
+    plain = "We moved here last year. Who issues business licences?"
+    assert "moved" not in _analyse(ctx, plain).focus_text
+
+
+@pytest.mark.parametrize(
+    "question", ["Which agencies work with the court on bankruptcy cases?", "Who leads it, and who helps?"]
+)
+def test_english_cooperation_in_other_forms(question: str) -> None:
+    assert "coop" in ask_kinds(question.lower())
