@@ -219,9 +219,16 @@ class DocumentLexicon:
             p
             for p in self.places
             if p in low
-            and p not in self.text
+            and not self._names_place(p)
             and not re.search(_TOWARDS_PLACE.format(place=re.escape(p)), low)
         ]
+
+    def _names_place(self, place: str) -> bool:
+        """Does the document name this place (an English name through its Chinese gloss: singapore -> 新加坡)?"""
+        if place in self.text:
+            return True
+        glosses = doc_terms_for_english(place, limit=3) if place.isascii() else []
+        return any(g in self.places and g in self.text for g in glosses)
 
     def foreign_years(self, question: str) -> list[str]:
         """Years the question names that the document never mentions."""

@@ -90,7 +90,9 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"|办公时间|上班时间|几点|周末|负责人|局长|主任是|领导是|叫什么名字|姓名|是谁(?:负责)?的?(?:领导|局长)"
         r"|哪位|(?:组长|区长|局长|主任|书记|处长|科长|领导|负责人)(?:是|叫|的?名字)|(?:办公室|办公|联系|咨询)电话"
         r"|周几|星期几|门牌"
-        r"|\bphone\b|\btelephone\b|\baddress\b|\bcontact\b|\bemail\b|\bwebsite\b|\bopening hours\b|\boffice hours\b"
+        r"|\bphone numbers?\b|\btelephone\b|\bcontact (?:number|details|information|person)\b|\bemail address\b"
+        r"|\b(?:what|which)(?:'s| is| are) (?:the|their|its) (?:\w+ )?(?:phone|address|email|website)s?\b"
+        r"|\bopening hours\b|\boffice hours\b"
         r"|\bwhere (?:is|can i|do i)\b|\bhead of\b|\bdirector\b|\bname of the\b",
         _F,
     ),

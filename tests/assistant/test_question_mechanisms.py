@@ -287,3 +287,22 @@ def test_an_english_asking_sentence_pointing_back_keeps_the_told_one(ctx: Contex
 )
 def test_english_cooperation_in_other_forms(question: str) -> None:
     assert "coop" in ask_kinds(question.lower())
+
+
+def test_an_english_place_the_document_names_in_chinese_is_not_foreign(ctx: Context) -> None:
+    assert "新加坡" in ctx.lexicon.text
+    assert ctx.lexicon.foreign_places("Which office handles Singapore-related projects?") == []
+    assert ctx.lexicon.foreign_places("How do I register a company in Chengdu?") == ["chengdu"]  # not 成渝
+
+
+@pytest.mark.parametrize(
+    ("question", "contact"),
+    [
+        ("Can I show my licence on my phone instead of paper?", False),  # a phone used, not a number asked
+        ("What is the phone number of the tax hall?", True),
+        ("What's the address of the service centre?", True),
+        ("开公司的 registered address rules 放宽了吗?", False),
+    ],
+)
+def test_english_contact_asks_are_interrogative(question: str, contact: bool) -> None:
+    assert ("contact" in ask_kinds(question.lower())) is contact
