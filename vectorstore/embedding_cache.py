@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -39,7 +40,7 @@ class VectorCache:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "model_id.txt").write_text(model_id + "\n", encoding="utf-8")
             with self._connect() as conn:
-                conn.execute("PRAGMA journal_mode=WAL")
+                _use_wal(conn)
                 conn.execute(
                     "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID"
                 )
@@ -112,3 +113,19 @@ class QueryLRU:
             self._items.move_to_end(text)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL once. Changing the journal mode needs the file to itself and does not wait on the
+    busy timeout, so a second process opening a new cache at the same moment retries for a while; once one of them
+    has switched, the mode is stored in the file and the others see it."""
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    while True:
+        try:
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
