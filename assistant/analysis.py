@@ -216,7 +216,12 @@ def analyse(
     before, asking = _story_parts(text)
     # The told sentence joins when the asking one points back to it (这种情况谁管？) or has no topic of its own
     # (请问对应任务的牵头单位) while the told one has, and there is no previous turn to lean on instead.
-    topicless = not history and not _has_topic(asking, units, lexicon) and _has_topic(before, units, lexicon)
+    topicless = (
+        bool(before)
+        and not history
+        and not _has_topic(asking, units, lexicon)
+        and _has_topic(before, units, lexicon)
+    )
     context = before if before and (_BACK_REFERENCE.search(asking) or topicless) else ""
     focus = f"{context} {asking}" if context else asking
     low = asking.lower()  # what is asked comes from the asking sentences; a told 等了几个月 asks nothing
@@ -331,13 +336,15 @@ def _asks_for_heads(text: str, doc: PolicyDocument) -> bool:
 
 
 def _without_units(text: str, units: UnitDirectory) -> str:
+    folded = text.lower()
     for name in units.names_longest_first:
-        if len(name) < 3 or name.lower() not in text.lower():
+        if len(name) < 3 or name.lower() not in folded:
             continue
         if name.isascii():  # an English alias is a word of its own: "bank" is not in "bankruptcy"
             text = re.sub(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", " ", text, flags=re.IGNORECASE)
         else:
             text = text.replace(name, " ")
+        folded = text.lower()
     return text
 
 

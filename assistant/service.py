@@ -229,8 +229,7 @@ def resolve_followup(analysis: Analysis, ctx: Context) -> Analysis:
     ):
         # 要达到什么效果？ right after a row asks what that row aims at, not the notice's 工作目标.
         analysis.structure = []
-        analysis.task_numbers, analysis.item_numbers = tasks[:1], ([] if tasks else items[:1])
-        return analysis
+        return _on_last_row(analysis, tasks, items)
     if not analysis.followup:
         return analysis
     if analysis.navigate and (tasks or items):
@@ -240,16 +239,14 @@ def resolve_followup(analysis: Analysis, ctx: Context) -> Analysis:
             analysis.item_numbers = [items[0] + analysis.navigate]
         return analysis
     if not analysis.own_topic and (tasks or items):
-        analysis.task_numbers, analysis.item_numbers = tasks[:1], ([] if tasks else items[:1])
         analysis.kinds = analysis.kinds or previous.kinds
-        return analysis
+        return _on_last_row(analysis, tasks, items)
     last = ("task", tasks[0]) if tasks else ("item", items[0]) if items else None
     if last and row_mentions_topic(analysis, record_text(ctx.doc, *last)):
         # A detail of the last row (能网上办吗？, DN40以下的呢？): every word of it is in that row; the ask
         # carries over when the follow-up has none of its own.
-        analysis.task_numbers, analysis.item_numbers = tasks[:1], ([] if tasks else items[:1])
         analysis.kinds = analysis.kinds or list(previous.kinds)
-        return analysis
+        return _on_last_row(analysis, tasks, items)
     if not analysis.kinds:
         analysis.kinds = list(previous.kinds)
     if analysis.own_topic:
@@ -269,6 +266,12 @@ def resolve_followup(analysis: Analysis, ctx: Context) -> Analysis:
         merged.kinds = analysis.kinds or merged.kinds
         merged.language = analysis.language
         return merged
+    return analysis
+
+
+def _on_last_row(analysis: Analysis, tasks: list[int], items: list[int]) -> Analysis:
+    """Answer about the previous turn's first row (its first task, else its first item)."""
+    analysis.task_numbers, analysis.item_numbers = tasks[:1], ([] if tasks else items[:1])
     return analysis
 
 

@@ -87,20 +87,20 @@ def match_heading(headings: Sequence[Heading], query: str, generic: str = "") ->
     A run must be at least MIN_OVERLAP characters (`法治环境` -> 营造公平公正的法治环境; `环境` -> none).
     """
     text = _NOISE.sub("", query)
-    scored = [(_distinctive_run(text, h.title, generic), h) for h in headings]
+    scored = [(len(_distinctive_run(text, h.title, generic)), h) for h in headings]
     best = max((score for score, _ in scored), default=0)
     winners = [h for score, h in scored if score == best]
     return winners[0] if best >= MIN_OVERLAP and len(winners) == 1 else None
 
 
-def _distinctive_run(text: str, title: str, generic: str) -> int:
-    """Length of the longest substring of `title` found in `text` but not in `generic`."""
+def _distinctive_run(text: str, title: str, generic: str) -> str:
+    """The longest substring of `title` found in `text` but not in `generic` ("" when none)."""
     for size in range(min(len(title), len(text)), 0, -1):
         for start in range(len(title) - size + 1):
             run = title[start : start + size]
             if run in text and run not in generic:
-                return size
-    return 0
+                return run
+    return ""
 
 
 def named_heading(doc: PolicyDocument, query: str, min_run: int = 4) -> str | None:
@@ -110,19 +110,10 @@ def named_heading(doc: PolicyDocument, query: str, min_run: int = 4) -> str | No
     text = _NOISE.sub("", query)
     generic = document_names(doc)
     titles = [p.title for p in doc.parts] + [s.title for s in doc.annex_sections]
-    runs = [_longest_distinctive_run(text, title, generic) for title in titles]
+    runs = [_distinctive_run(text, title, generic) for title in titles]
     longest = max((len(r) for r in runs), default=0)
     winners = {r for r in runs if len(r) == longest}
     return winners.pop() if longest >= min_run and len(winners) == 1 else None
-
-
-def _longest_distinctive_run(text: str, title: str, generic: str) -> str:
-    size = _distinctive_run(text, title, generic)
-    for start in range(len(title) - size + 1):
-        run = title[start : start + size]
-        if size and run in text and run not in generic:
-            return run
-    return ""
 
 
 def heading_for_terms(doc: PolicyDocument, terms: list[str]) -> str | None:
