@@ -8,17 +8,20 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.bilingual import doc_terms_for_english, is_english_word
-from assistant.lexicon import DocumentLexicon, TopicTerm
+from assistant.lexicon import WEAK_UNKNOWN_IDF, DocumentLexicon, TopicTerm
 from assistant.markers import SourceRef, parse_markers
 from assistant.question_text import chat_turns, detect_language, extract_references, normalize_question
 from assistant.vocabulary import (
     DOCUMENT_ONLY_CUES,
+    DOCUMENT_OR_TOPICLESS_CUES,
     DOCUMENT_WORDS,
     KIND_CUES,
     LIST_CUE,
     SCAFFOLD_EN,
     STRUCTURE_CUES,
+    TASK_REQUEST,
     ask_kinds,
+    cue_words,
     strip_injection,
 )
 from ingest.records import PolicyDocument
@@ -94,14 +97,15 @@ class Analysis:
     navigate: int = 0
     followup: bool = False
     step: list[TopicTerm] = field(default_factory=list)  # the one step asked about (外线施工环节, 查勘那一步)
+    task_request: bool = False  # asks to produce something (起草一份…, translate …), not about the document
     heading: str = (
         ""  # the Chinese words an English question names a part by (政务 for "government services")
     )
 
     @property
     def own_topic(self) -> list[TopicTerm]:
-        """Topic words rare enough to name a matter of their own."""
-        return [t for t in self.topic if not t.in_document or t.idf >= MIN_TOPIC_IDF]
+        """Topic words rare enough to name a matter of their own (a segmentation fragment names none)."""
+        return [t for t in self.topic if (not t.in_document and not t.fragment) or t.idf >= MIN_TOPIC_IDF]
 
     @property
     def topic_weight(self) -> float:
@@ -224,12 +228,17 @@ def analyse(
     )
     context = before if before and (_BACK_REFERENCE.search(asking) or topicless) else ""
     focus = f"{context} {asking}" if context else asking
-    low = asking.lower()  # what is asked comes from the asking sentences; a told 等了几个月 asks nothing
+    # What is asked comes from the asking sentences (a told 等了几个月 asks nothing), and not from a quoted span:
+    # “清单之外无权力、目录之外无审批” quotes the document, it asks for no 目录.
+    low = _QUOTED_SPAN.sub(" ", asking.lower())
     tasks, items = extract_references(PART_ORDINAL_RE.sub(" ", focus))  # 附件第三部分 names no task 3
     titled = False
     if not tasks and not items and not _TASK_WORDS.search(focus):
         items = [i.index for i in doc.items if len(i.title) >= 4 and i.title in focus][:1]
         titled = bool(items)
+    if not tasks and not items:
+        tasks, items = quoted_records(focus, doc)
+        titled = titled or bool(items)
     found_units = list(dict.fromkeys(units.find_units(focus)))
     topic = lexicon.topic_terms(_cue_free(_without_units(focus, units)), language)
     anchors = [*lexicon.foreign_places(text), *lexicon.foreign_years(text), *lexicon.foreign_titles(text)]
@@ -253,14 +262,41 @@ def analyse(
         foreign_anchors=anchors,
     )
     analysis.titled_item = titled
+    if not analysis.about_document and _has_own_matter(analysis):
+        # 政府采购代理机构管理办法由哪个部门出台: the issuer of another act, not of this notice
+        analysis.structure = [n for n in analysis.structure if n not in DOCUMENT_OR_TOPICLESS_CUES]
     analysis.names_part = _names_part(analysis, focus, doc)
-    analysis.step = step_terms(asking, topic)
+    analysis.step = step_terms(asking, topic, analysis.kinds)
+    analysis.task_request = bool(TASK_REQUEST.search(low))
     if _asks_for_heads(low, doc):
         analysis.structure.insert(0, "heads")
     if not analysis.structure and _asks_for_goal_year(analysis, doc):
         analysis.structure.append("goals")
     _attach_previous(analysis, history, doc, text)
     return analysis
+
+
+def _has_own_matter(analysis: Analysis) -> bool:
+    """Does the question name a unit, or a topic word of the document beyond the asking vocabulary?"""
+    asking = cue_words()
+    return bool(analysis.units) or any(
+        t.in_document and t.idf >= MIN_TOPIC_IDF and t.text not in asking for t in analysis.topic
+    )
+
+
+_QUOTED_SPAN = re.compile(r"[“\"']([^”\"']{6,60})[”\"']")
+
+
+def quoted_records(text: str, doc: PolicyDocument) -> tuple[list[int], list[int]]:
+    """(tasks, items) that print a span the question quotes (“清单之外无权力、目录之外无审批”是哪条说的): a
+    verbatim quote names its source as surely as a number. Spans found in more than three records name none."""
+    for span in _QUOTED_SPAN.findall(text):
+        key = re.sub(r"\s", "", span)
+        items = [i.index for i in doc.items if key in re.sub(r"\s", "", i.text)]
+        tasks = [t.no for t in doc.tasks if key in re.sub(r"\s", "", t.city_task + t.district_measure)]
+        if 0 < len(items) + len(tasks) <= 3:
+            return tasks, items
+    return [], []
 
 
 # Nouns a question about a part uses for the part's contents (小标题, 几条, 任务): no topic of their own.
@@ -304,11 +340,36 @@ _STEP_AFTER = re.compile(
 )
 
 
-def step_terms(asking: str, topic: list[TopicTerm]) -> list[TopicTerm]:
+# The thing whose amount, rate or size is asked, named next to the wh-word (一个月租金多少, 多少登记费, 装机容量多大).
+_MEASURED = (
+    re.compile(
+        r"([\u4e00-\u9fff]{2,6}?)(?:一般|大概|大约|通常)?(?:是|为|有|要|能有)?(?:多少|多大|多高|几成)"
+    ),
+    re.compile(r"(?:多少|多大)(?:的)?([\u4e00-\u9fff]{2,6})"),
+)
+_MEASURED_KINDS = {"amount", "rate", "statistic"}
+
+
+def step_terms(asking: str, topic: list[TopicTerm], kinds: list[str] | None = None) -> list[TopicTerm]:
     """The topic words naming the one step a question asks about: a value must be stated about that step, not
-    about the whole procedure (全流程 13个工作日 does not say how long 管道施工 takes)."""
+    about the whole procedure (全流程 13个工作日 does not say how long 管道施工 takes). For an amount, a rate or a
+    figure, a measured thing the document never names is such a word, too: 免费 said of 尽职调查信息 is not the
+    登记费 asked about."""
     spans = [m.group(1) for pattern in (_STEP, _STEP_AFTER) for m in pattern.finditer(asking)]
-    return [t for t in topic if any(t.text in span for span in spans)]
+    steps = [t for t in topic if any(t.text in span for span in spans)]
+    if _MEASURED_KINDS & set(kinds or ()):
+        # only a measured thing (a noun, not 最低 or 拿到) the document never names decides: 比例, 目标 or 占比 are what its values are
+        # stated as, but no clause can state the 登记费 or the 租金 it never mentions
+        measured = [m.group(1) for pattern in _MEASURED for m in pattern.finditer(asking)]
+        steps += [
+            t
+            for t in topic
+            if not t.in_document
+            and t.idf > WEAK_UNKNOWN_IDF
+            and t not in steps
+            and any(t.text in s for s in measured)
+        ]
+    return steps
 
 
 def _asks_for_goal_year(analysis: Analysis, doc: PolicyDocument) -> bool:

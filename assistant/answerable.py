@@ -10,16 +10,15 @@ from assistant.analysis import Analysis
 from assistant.evidence import RecordEvidence
 from assistant.vocabulary import VALUE_KINDS
 
-Reason = Literal["ok", "foreign_anchor", "foreign_topic", "no_topic", "weak_evidence", "value_not_stated"]
+Reason = Literal[
+    "ok", "foreign_anchor", "foreign_topic", "no_topic", "task_request", "weak_evidence", "value_not_stated"
+]
 
 # Chosen on the dev set. Most of a question's topic weight on words the document never uses -> outside it.
 MAX_FOREIGN_SHARE = 0.5
 # ... unless the words the document does use carry a topic of their own (two rare words or more).
 SOLID_TOPIC_WEIGHT = 6.0
 ALWAYS_FOREIGN_SHARE = 0.75
-# The top record must cover this share of the topic (IDF-weighted) unless the dense match is strong.
-MIN_COVERAGE = 0.25
-STRONG_DENSE = 0.88
 
 
 @dataclass
@@ -35,6 +34,8 @@ def check_scope(analysis: Analysis) -> Verdict:
     """Before retrieval: anchors the document lacks (a place, a year, a title, a row > 176), a foreign topic."""
     if analysis.foreign_anchors:
         return Verdict(False, "foreign_anchor")
+    if analysis.task_request:
+        return Verdict(False, "task_request")
     share = analysis.foreign_share
     # (English words reach the document through dictionary glosses, too loose to carry a topic on their own)
     solid = (
@@ -53,7 +54,7 @@ def check_evidence(analysis: Analysis, ranked: list[RecordEvidence]) -> Verdict:
     if not ranked:
         return Verdict(False, "weak_evidence")
     top = ranked[0]
-    if top.coverage < MIN_COVERAGE and top.dense < STRONG_DENSE:
+    if not top.viable:
         return Verdict(False, "weak_evidence")
     for kind in analysis.kinds:
         if kind in VALUE_KINDS and not any(r.stating(kind) for r in ranked[:2]):

@@ -19,6 +19,10 @@ COVERAGE_WEIGHT_EN = 0.5
 # A row whose own title (the city-level task's first clause) names the topic is about it, not just mentioning it.
 TITLE_WEIGHT = 0.5
 VALUE_WEIGHT = 0.35
+# A record is evidence about the question only if it covers this share of the topic (IDF-weighted), or the dense
+# match is strong (chosen on the dev set).
+MIN_COVERAGE = 0.25
+STRONG_DENSE = 0.88
 
 
 @dataclass
@@ -68,6 +72,11 @@ class RecordEvidence:
     def stating(self, kind: str) -> list[ScoredSentence]:
         """The value sentences that state a value of this one kind."""
         return [s for s in self.value_sentences() if has_value(kind, s.sentence.text)]
+
+    @property
+    def viable(self) -> bool:
+        """Could this record answer on its own: it covers the question's topic, or the dense match is strong?"""
+        return self.coverage >= MIN_COVERAGE or self.dense >= STRONG_DENSE
 
     @property
     def score(self) -> float:
@@ -167,6 +176,11 @@ def _states_step(analysis: Analysis, text: str, value_kinds: list[str]) -> bool:
     )
 
 
-def rank_records(records: list[RecordEvidence]) -> list[RecordEvidence]:
-    """Best evidence first (ties keep retrieval order)."""
-    return sorted(records, key=lambda r: -r.score)
+def rank_records(records: list[RecordEvidence], window: int | None = None) -> list[RecordEvidence]:
+    """Best evidence first: by score (ties keep retrieval order), and among the first `window` records (all when
+    None) those about the topic before those that are not, so a row that only the retrieval likes never hides one
+    that names the topic. English questions reach the topic through dictionary glosses, too loose to reorder
+    more than the top two by."""
+    ranked = sorted(records, key=lambda r: -r.score)
+    head = ranked if window is None else ranked[:window]
+    return sorted(head, key=lambda r: not r.viable) + ranked[len(head) :]

@@ -44,6 +44,7 @@ class TopicTerm:
     idf: float
     in_document: bool
     doc_forms: tuple[str, ...] = ()  # the document's own words for it (itself, synonyms, English glosses)
+    fragment: bool = False  # a piece the segmenter left that general Chinese does not know (项说, 想查)
 
 
 @dataclass
@@ -169,12 +170,18 @@ class DocumentLexicon:
             return TopicTerm(word, max(self.idf(f) for f in forms), True, forms)
         if _is_noun(word, tag) and not _LOCATIVE.search(word):
             return TopicTerm(word, self.max_idf, False)
-        return TopicTerm(
-            word, WEAK_UNKNOWN_IDF, False
-        )  # a verb phrase or fragment (要装, 能办): little weight
+        # a verb phrase (下雨) or a fragment the segmenter left (项说, 要装): little weight
+        return TopicTerm(word, WEAK_UNKNOWN_IDF, False, fragment=tag is None)
 
     def _covered_parts(self, word: str) -> list[str]:
-        """For a long unknown word (a compound), its two-character parts the document uses."""
+        """For an unknown compound, the document's word after its first character (a verb and its object: 签合同
+        -> 合同, 接天然气 -> 天然气); for a long one, its two-character parts the document uses."""
+        if len(word) >= 3 and word[1:] in self.words:
+            # the leftover is the first character (a verb or modifier); a last one is the head noun and changes
+            # the thing (登记费 is a fee, not 登记) unless it only derives a word (全国性, 便利化, 创新型)
+            return [word[1:]]
+        if len(word) >= 3 and word[-1] in _DERIVING_SUFFIXES and word[:-1] in self.words:
+            return [word[:-1]]
         if len(word) < 4:
             return []
         parts = [word[i : i + 2] for i in range(len(word) - 1)]
@@ -240,6 +247,9 @@ class DocumentLexicon:
         titles = re.findall(r"《([^》]{2,60})》", question)
         return [t for t in titles if _squash(t) not in _squash(self.text)]
 
+
+# Suffixes that derive a word from the one before them without changing what it is about.
+_DERIVING_SUFFIXES = frozenset("性化型式级类方面")
 
 # A preposition of direction or partnership before a place (去/到/往/跟/和/与/同/向/对接 X; to/with/from/towards X).
 _TOWARDS_PLACE = (

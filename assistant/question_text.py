@@ -75,6 +75,10 @@ _NUMBER_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("task", re.compile(rf"(?:附件|附表)\s*(?:的|中|里)?\s*第\s*{_LIST}\s*(?:项|条|行|号)?")),
     ("task", re.compile(rf"(?:序号|编号)\s*(?:为|是|第)?\s*{_LIST}")),
     ("task", re.compile(rf"任务\s*(?:第|序号|编号|no\.?|#)?\s*(\d{{1,3}})(?!\d){_NOT_QUANTITY}")),
+    (
+        "task",
+        re.compile(rf"(?:任务)?(?:清单|列表|表)\s*(?:的|中|里)?\s*第?\s*(\d{{1,3}})(?!\d){_NOT_QUANTITY}"),
+    ),
     ("task", re.compile(r"(?<!\d)(\d{1,3})\s*号\s*(?:工作)?任务")),
     (
         "task",
@@ -82,9 +86,16 @@ _NUMBER_RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("measure", re.compile(rf"第\s*\(?\s*{_LIST}\s*\)?\s*(?:项|条)\s*措施")),
     ("either", re.compile(rf"第\s*(\(?)\s*{_LIST}\s*\)?\s*(?:项|条|号)")),
+    # a bare number opening a terse lookup (137项说的什么, 88条 内容): no 第, but nothing counts either
+    (
+        "either",
+        re.compile(
+            r"(?:^|(?<=[\s，,。；;：:?？]))()(\d{1,3})\s*(?:项|条|号)(?=\s*(?:说|讲|写|是(?:什么|啥)|的?内容|要求|呢|[?？]|$))"
+        ),
+    ),
     ("either", re.compile(rf"\b()items?\s*(?:no\.?|number|#)?\s*\(?{_EN_LIST}\)?{_NOT_QUANTITY}")),
 ]
-_NOTICE_CONTEXT = re.compile(r"通知|正文|notice")
+_NOTICE_CONTEXT = re.compile(r"通知|正文|方案|notice")
 _TASK_WORDS = re.compile(r"附件|附表|任务|序号|annex|task")
 _RANGE_SEP = re.compile(r"(至|到|-|~|—|–|to)")
 
@@ -112,7 +123,8 @@ def _classify(kind: str, match: re.Match[str], notice_context: bool, numbers: li
         return "item" if all(n <= 21 for n in numbers) else "task"
     if kind == "either":
         parenthesized = match.group(1) == "("
-        return "item" if parenthesized or notice_context else "task"
+        # the notice has 21 items: a larger number is a task row whatever the context
+        return "item" if (parenthesized or notice_context) and all(n <= 21 for n in numbers) else "task"
     return kind
 
 

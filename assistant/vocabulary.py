@@ -8,6 +8,7 @@ topic of the document. Intent detection, answerability and composition all read 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Literal
 
 AskKind = Literal[
@@ -38,6 +39,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"牵头|主责|主管|负责|责任单位|责任部门|谁|哪个(?:部门|单位|机构|机关|局|委|办)"
         r"|哪些(?:部门|单位|机构)|哪家(?:部门|单位)|什么(?:部门|单位|机构)|找哪|转(?:给)?哪|归哪|由哪|问哪|找谁|归谁|办理部门"
         r"|(?:部门|单位|机构)(?:是|为)?(?:哪|谁)|对口(?:部门|单位)|(?:找|归|问)[^，,。？?]{1,8}还是(?:找|归|问)"
+        r"|有(?:没有)?人(?:管|负责)|没人管|管不管"
         r"|\bwho\b|\bwhom\b|\b(?:which|what) (?:department|unit|agency|office|bureau|body|authority|organi[sz]ation)s?\b"
         r"|\blead(?:s|ing)?\b|\bin charge\b|\bresponsib\w*|\bhandles?\b|\bowns?\b",
         _F,
@@ -65,6 +67,9 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"多少钱|几块钱|多少元|多少万|金额|(?:费用|价格|价钱|收费|标准|额度|上限|下限)(?:是|为|有)?多少|收费标准|多少费用|收不收费|要不要钱|收钱吗"
         r"|收多少|交多少|缴多少|补(?:贴|助)?多少|奖(?:励)?多少|罚(?:款)?多少|贷多少|借多少|多少亿|收费吗|要钱吗|免费吗|花多少"
         r"|(?:发|给|领|拿|补)(?:了)?多少钱|补贴[^?？，,]{0,6}多少(?![个家项条次类户件人名种所批座趟天小时工作日月年周%])"
+        # a money noun (租金, 押金, 登记费, 奖励) before or after 多少
+        r"|(?:[金费款资薪租价]|奖励|补助|资助)(?:一般|大概|大约|通常)?(?:是|为|有|要|能有)?多少(?![个家项条次类户件人名种所批座趟天小时工作日月年周%])"
+        r"|多少(?:的)?[\u4e00-\u9fff]{0,3}(?:[金费款资薪租]|奖励|补贴|补助|资助)(?![\u4e00-\u9fff]*(?:天|时间|工作日))"
         r"|\bhow much\b(?! time)|\bwhat(?:'s| is| are) the (?:\w+ ){0,2}(?:fees?|costs?|prices?|charges?)\b|\bamount\b"
         r"|\bhow many yuan\b",
         _F,
@@ -97,7 +102,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "procedure": re.compile(
-        r"什么材料|哪些材料|材料清单|需要(?:准备|提供|提交)(?:什么|哪些)|申请条件|什么条件|哪些条件|条件是|(?:资格|门槛|资质)(?:是|有)?(?:什么|哪些|多高|多少)|什么(?:资格|资质)|哪些(?:资格|资质)|符合什么"
+        r"什么材料|哪些材料|材料清单|需要(?:准备|提供|提交)(?:什么|哪些)|申请条件|(?:什么|哪些)[^，,。？?]{0,8}条件|条件是|(?:资格|门槛|资质)(?:是|有)?(?:什么|哪些|多高|多少)|什么(?:资格|资质)|哪些(?:资格|资质)|符合什么"
         r"|\bwhat documents\b|\bwhat (?:are|is) the (?:\w+ )?(?:requirements?|conditions?)\b|\brequirements? (?:for|to)\b"
         r"|\beligib\w*|\bqualify\b|\bwho qualifies\b",
         _F,
@@ -159,6 +164,13 @@ INJECTION = re.compile(
     _F,
 )
 
+# Requests to produce something (draft a letter, translate, write a poem): work outside a Q&A about the document.
+TASK_REQUEST = re.compile(
+    r"(?:帮|替|给)我(?:起草|拟|写|编写|撰写|生成|翻译|做|改|润色)|起草(?:一|个)|(?:写|拟)(?:一|个)(?:份|篇|首|封|个)"
+    r"|翻译成|\b(?:write|draft|compose|generate) (?:me |us )?(?:a|an|the|some)\b|\btranslate\b",
+    _F,
+)
+
 #: Structural questions about the notice itself (answered from its parsed records).
 STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     "date": re.compile(
@@ -217,12 +229,12 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
         r"主送|发给(?:谁|哪些)|印发给(?:谁|哪些)|\brecipients?\b|\bsent to\b|\baddressed to\b", _F
     ),
     "task_count": re.compile(
-        r"(?:附件|清单|一共|总共|共有|共计|共)[^?？]{0,6}(?:多少|几)(?:项|条|个)(?:工作)?任务|任务(?:总数|数量|总量)|多少项任务"
+        r"(?:附件|清单|一共|总共|共有|共计|共)[^?？]{0,6}(?:多少|几)(?:项|条|个)[^?？，,]{0,6}任务|任务(?:总数|数量|总量)|多少项任务"
         r"|\bhow many tasks\b|\btotal number of tasks\b|\bnumber of tasks\b",
         _F,
     ),
     "annex": re.compile(
-        r"附件(?:是|叫|名称|标题)|附件的(?:名称|标题)|\bannex (?:title|called|name)\b|\bwhat is the annex\b",
+        r"附件(?:是|叫|名称|名字|标题|全称)|附件的(?:名称|名字|标题|全称)|\bannex (?:title|called|name)\b|\bwhat is the annex\b",
         _F,
     ),
     "parts": re.compile(
@@ -231,7 +243,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "part_of": re.compile(
-        r"(?:属于|归|在|放在|归属|位于)(?:哪|什么)(?:个|一)?(?:部分|板块|方面)|(?:哪|什么)(?:个|一)?(?:部分|板块)(?:下面|里面|里|中|之下)"
+        r"(?:属于|归|在|放在|归属|位于)[^，,。？?]{0,6}?(?:哪|什么)(?:个|一)?(?:部分|板块|方面)|(?:哪|什么)(?:个|一)?(?:部分|板块)(?:下面|里面|里|中|之下)"
         r"|\b(?:which|what) (?:part|section)\b|\bunder which\b",
         _F,
     ),
@@ -246,9 +258,13 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
 #: only when the question names the document itself (这个方案, 通知, 文件).
 DOCUMENT_ONLY_CUES = frozenset({"implements", "based_on", "cover"})
 
+#: Structural cues that also read as a question about some other act (政府采购代理机构管理办法由哪个部门出台): they
+#: count when the question names the document itself or names no unit or topic of its own.
+DOCUMENT_OR_TOPICLESS_CUES = frozenset({"issuers", "date"})
+
 #: Words that make a question about the notice as a whole (not one of its measures).
 DOCUMENT_WORDS = re.compile(
-    r"通知|方案|文件|本文|附件|正文|这份|该文|\bthis plan\b|\bthe plan\b|\bthe notice\b|\bthis notice\b|\bdocument\b|\bannex\b",
+    r"通知|方案|文件|本文|附件|正文|这份|该文|\b(?:this|the)(?: \w+)? (?:plan|notice)\b|\bdocument\b|\bannex\b",
     _F,
 )
 
@@ -262,7 +278,7 @@ SCAFFOLD_ZH = frozenset(
 每 各 所 之 为 以 于 上 下 中 里 内 外 后 前 时 等 方面 相关 有关 关于 主要 方面 里面 其中 当中 应该 可能 大概 大约 左右 一共 总共
 得 地 着 过 来 去 又 再 才 只 从 向 到 往 跟 同 并 而 但 如果 因为 所以 然后 那么 还有 另外 以及 比如 例如 已经 正在 将 把 让 使
 能够 可否 允许 情况下 区里 区 九龙坡 九龙坡区 重庆 重庆市 市里 我区 全区 贵区 本区 单位 人员 部 局 委 办 牵头单位 配合单位 责任单位
-对应 相应 相关的 工单 来电
+对应 相应 相关的 工单 来电 附件 附表 正文 部分 条目 名字 名称 全称 标题 抬头
 """.split()
 )
 SCAFFOLD_EN = frozenset(
@@ -290,18 +306,55 @@ LIST_CUE = re.compile(
 )
 
 
-def cue_words() -> set[str]:
+@cache
+def cue_words() -> frozenset[str]:
     """The Chinese words the interrogative patterns and the scaffolding are made of (牵头, 配合, 单位, 多久 ...):
     the vocabulary a typo in the asking part of a question is corrected against."""
     words = {w for w in SCAFFOLD_ZH if len(w) >= 2}
     for pattern in (*KIND_CUES.values(), *STRUCTURE_CUES.values(), LIST_CUE):
         source = re.sub(r"\(\?[:=!<]+|[()?|*+]|\{\d*,?\d*\}", " ", pattern.pattern)
         words.update(w for w in re.findall(r"[\u4e00-\u9fff]{2,4}", source))
-    return words
+    return frozenset(words)
+
+
+# In a 吗 question a wh-word is an indefinite, not a question (有几个专利，能拿去贷款吗 = "a few patents"), unless
+# a verb of knowing or telling embeds it (你知道要多少天吗 asks the number). Earlier clauses of the sentence
+# count only where the wh-word follows 有/了/过 (招了几个人, 有多少家分店).
+_EMBEDDING = re.compile(r"知道|告诉|清楚|了解|问一?下|问问|请问|查一?下|说一?下|说说|打听|确认|算一?下")
+_WH_IN_MA_CLAUSE = re.compile(r"几|多少|多久|多长")
+_WH_AFTER_HAVING = re.compile(r"(?<=[有了过])(?:几|多少)")
+
+
+# A told clause before the asking one: 有液化气充装站几家串通涨价，…哪个部门查处？ counts nothing (unless it says 一共).
+_TOLD_WH = re.compile(r"[有了过][^，,；;]{0,8}?(?:几|多少)")
+_REAL_COUNT = re.compile(r"一共|总共|共有|共计|到底|究竟|请问|分别")
+_ASKING_MARK = re.compile(r"吗|呢|谁|哪|什么|怎么|如何|能不能|能否|是否|有没有|可不可以|会不会|是不是|[?？]")
+
+
+def indefinite_masked(text: str) -> str:
+    """`text` with the wh-words that are indefinites replaced by 某 (they ask nothing): those of a 吗 question, and
+    those of a told clause (有/了 … 几) before a clause that asks."""
+
+    def mask(sentence: str) -> str:
+        if _EMBEDDING.search(sentence):
+            return sentence
+        *earlier, last = re.split(r"(?<=[，,；;])", sentence)
+        if "吗" in last:
+            return "".join(_WH_AFTER_HAVING.sub("某", c) for c in earlier) + _WH_IN_MA_CLAUSE.sub("某", last)
+        if not _ASKING_MARK.search(last.replace("几", "").replace("多少", "")):
+            return sentence
+        told = [
+            c if _REAL_COUNT.search(c) else _TOLD_WH.sub(lambda m: _WH_IN_MA_CLAUSE.sub("某", m.group(0)), c)
+            for c in earlier
+        ]
+        return "".join(told) + last
+
+    return "".join(mask(p) for p in re.findall(r"[^。？?！!]*[。？?！!]?", text) if p)
 
 
 def ask_kinds(text: str) -> list[str]:
     """Every kind of fact the (lower-cased, normalized) question asks for, in the vocabulary's order."""
+    text = indefinite_masked(text)
     kinds = [kind for kind, pattern in KIND_CUES.items() if pattern.search(text)]
     if "duration" in kinds and "deadline" in kinds:
         kinds.remove("deadline")  # 什么时候能办好 / when will it be done: a processing time

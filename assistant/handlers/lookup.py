@@ -29,6 +29,7 @@ from prompts import format_phrase
 RELATED_RATIO = 0.8
 MAX_RELATED = 2
 CANDIDATES = 20
+EN_TOPIC_WINDOW = 2
 
 
 def retrieval_query(analysis: Analysis) -> str:
@@ -60,7 +61,10 @@ def gather(analysis: Analysis, ctx: Context) -> tuple[list[RecordEvidence], dict
         for h in result.hits
         if (h.type, h.ref) in ctx.sentences
     ]
-    return rank_records(records), result.timings
+    # English topic words reach the document through dictionary glosses, a looser coverage signal
+    return rank_records(
+        records, window=None if analysis.language == "zh" else EN_TOPIC_WINDOW
+    ), result.timings
 
 
 def evidence_for(analysis: Analysis, ctx: Context, refs: list[tuple[str, int]]) -> list[RecordEvidence]:

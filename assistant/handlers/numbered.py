@@ -9,10 +9,11 @@ from assistant.handlers.base import Context
 from assistant.handlers.lookup import compose, evidence_for
 from assistant.markers import int_to_cn
 from assistant.models import Answer, Citation
+from assistant.vocabulary import VALUE_KINDS
 from prompts import format_phrase
 
 # Asks that a focused answer serves better than the whole row.
-_FOCUSED = {"lead", "coop", "duration", "deadline", "amount", "rate", "count", "yesno"}
+_FOCUSED = {"lead", "coop", "yesno", *VALUE_KINDS}
 # (content is not among them: "第57项是什么" wants the whole row; an item named by its title gets the best
 # sentences for whatever is asked about it.)
 
@@ -28,7 +29,10 @@ class NumberedHandler:
 
     def answer(self, analysis: Analysis, ctx: Context) -> Answer:
         """One paragraph per number; a focused answer when one record is asked for one fact."""
-        refs = [("task", n) for n in analysis.task_numbers] + [("item", n) for n in analysis.item_numbers]
+        tasks = [("task", n) for n in analysis.task_numbers]
+        items = [("item", n) for n in analysis.item_numbers]
+        # an item named by its title or a quote of it comes first (a task may print the same words)
+        refs = items + tasks if analysis.titled_item else tasks + items
         known = [r for r in refs if _exists(ctx, r)]
         asks_about = "content" in analysis.kinds and bool(
             analysis.own_topic

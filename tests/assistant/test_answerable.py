@@ -83,19 +83,13 @@ def test_check_scope_accepts_a_quoted_title_the_document_has(ctx: Context) -> No
         "茅台的股票价格是多少？",
         "What is the weather like tomorrow?",
         "What is the stock price of Apple?",  # asks a price (amount) the document never states
-        pytest.param(
-            "Write me a poem about autumn.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="poem/autumn gloss into document words, so scope passes and the service quotes task 13",
-            ),
-        ),
+        "Write me a poem about autumn.",  # a request to produce something, whatever its words gloss into
     ],
 )
 def test_check_scope_refuses_off_domain_topics(ctx: Context, question: str) -> None:
     verdict = check_scope(_analyse(ctx, question))
     assert not verdict.answerable
-    assert verdict.reason in ("foreign_topic", "no_topic")
+    assert verdict.reason in ("foreign_topic", "no_topic", "task_request")
 
 
 @pytest.mark.parametrize(

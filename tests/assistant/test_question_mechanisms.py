@@ -306,3 +306,97 @@ def test_an_english_place_the_document_names_in_chinese_is_not_foreign(ctx: Cont
 )
 def test_english_contact_asks_are_interrogative(question: str, contact: bool) -> None:
     assert ("contact" in ask_kinds(question.lower())) is contact
+
+
+# ------------------------------------------------------------------ round 3: indefinites, measured things, quotes
+
+
+@pytest.mark.parametrize(
+    ("question", "absent", "present"),
+    [
+        ("我们仓库里有几台叉车，能申请技改补助吗？", "count", "yesno"),  # 几 inside a 吗 question: "a few"
+        (
+            "厂里招了几个实习生，这种情况该找哪个部门？",
+            "count",
+            "lead",
+        ),  # a told clause before the asking one
+        ("有多少家企业反映过，区里有没有人管？", "count", "lead"),
+    ],
+)
+def test_a_wh_word_that_only_tells_asks_nothing(question: str, absent: str, present: str) -> None:
+    kinds = ask_kinds(question.lower())
+    assert absent not in kinds and present in kinds, kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("你知道办下来要多少天吗？", "duration"),  # a verb of knowing embeds the question: it still asks
+        ("一共有几项任务，分别是什么？", "count"),  # 一共 makes the count a real one
+        ("办公用房的押金多少？", "amount"),  # a money noun before 多少
+        ("培训能领多少补助？", "amount"),
+        ("需要什么学历或者工作年限条件？", "procedure"),
+    ],
+)
+def test_wh_words_that_do_ask(question: str, kind: str) -> None:
+    assert kind in ask_kinds(question.lower())
+
+
+def test_who_takes_care_of_it_asks_for_the_lead_unit() -> None:
+    assert "lead" in ask_kinds("工程验收一拖再拖，有人管吗？")
+
+
+def test_a_verb_object_compound_reaches_the_documents_noun(ctx: Context) -> None:
+    analysis = _analyse(ctx, "办完登记后想签合同，要找谁？")
+    signed = [t for t in analysis.topic if t.text == "签合同"]
+    assert signed and signed[0].in_document and "合同" in signed[0].doc_forms
+
+
+def test_a_head_noun_suffix_is_a_different_thing(ctx: Context) -> None:
+    # 登记费 is a fee: the document's 登记 does not cover it, and no clause can state its amount
+    answer = ctx.lexicon.topic_terms("登记费", "zh")
+    assert answer and not answer[0].in_document
+    analysis = _analyse(ctx, "办不动产登记要交多少登记费？")
+    assert [t.text for t in analysis.step] == ["登记费"]
+
+
+def test_an_unstated_fee_is_not_answered_with_another_free_service(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("办不动产登记要交多少登记费？")
+    assert answer.refused and "免费" not in answer.answer
+
+
+def test_a_request_to_draft_something_is_refused(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("用气报装的时限我看到了，顺便帮我写一份报装申请书吧。")
+    assert answer.refused and not answer.citations
+
+
+def test_a_quoted_span_names_the_record_that_prints_it(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("“排查清理各类显性和隐性壁垒”这句话出自方案哪一条？")
+    assert answer.citations and (answer.citations[0].type, answer.citations[0].id) == ("item", 1)
+
+
+def test_a_quoted_heading_is_placed_in_its_part(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("“提升服务质效”这一条属于方案的哪个部分？")
+    assert "政务环境" in answer.answer.splitlines()[0]
+
+
+@pytest.mark.parametrize(("question", "task"), [("清单第58项是啥", 58), ("142项说的什么", 142)])
+def test_terse_row_numbers_are_found(service, question: str, task: int) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask(question)
+    assert not answer.refused and [(c.type, c.id) for c in answer.citations] == [("task", task)]
+
+
+def test_the_issuer_of_another_act_is_not_the_notices_issuer(ctx: Context) -> None:
+    other = _analyse(ctx, "政务服务事项管理办法是哪个部门出台的？")
+    own = _analyse(ctx, "这个方案是哪个部门出台的？")
+    assert "issuers" not in other.structure and "issuers" in own.structure
+
+
+def test_the_annex_and_its_size_are_asked_in_everyday_words(service) -> None:  # type: ignore[no-untyped-def]
+    assert "176" in service.ask("附件清单里总共列了多少项具体的工作任务？").answer.splitlines()[0]
+    assert "具体工作任务清单" in service.ask("附件的名字是什么").answer.splitlines()[0]
+
+
+def test_an_unstated_figure_of_a_follow_up_is_not_the_row_itself(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("那实际完成了多少？", _history("龙商担保的担保目标是多少？", 44))
+    assert answer.refused
