@@ -262,6 +262,9 @@ def analyse(
         foreign_anchors=anchors,
     )
     analysis.titled_item = titled
+    if analysis.listing and _has_own_matter(analysis, count_units=False):
+        # 政务服务中心进驻事项负面清单制度，配合单位有哪些: the units of a matter, not the tasks of a unit
+        analysis.listing = False
     if not analysis.about_document and _has_own_matter(analysis):
         # 政府采购代理机构管理办法由哪个部门出台: the issuer of another act, not of this notice
         analysis.structure = [n for n in analysis.structure if n not in DOCUMENT_OR_TOPICLESS_CUES]
@@ -276,11 +279,16 @@ def analyse(
     return analysis
 
 
-def _has_own_matter(analysis: Analysis) -> bool:
-    """Does the question name a unit, or a topic word of the document beyond the asking vocabulary?"""
+def _has_own_matter(analysis: Analysis, count_units: bool = True) -> bool:
+    """Does the question name a unit (when `count_units`), or a topic word of the document beyond the asking
+    vocabulary?"""
     asking = cue_words()
-    return bool(analysis.units) or any(
-        t.in_document and t.idf >= MIN_TOPIC_IDF and t.text not in asking for t in analysis.topic
+    return (count_units and bool(analysis.units)) or any(
+        t.in_document
+        and t.idf >= MIN_TOPIC_IDF
+        and t.text not in asking
+        and not any(t.text in unit for unit in analysis.units)  # 法院 of 区法院
+        for t in analysis.topic
     )
 
 
@@ -340,6 +348,8 @@ _STEP_AFTER = re.compile(
 )
 
 
+_COUNTED = re.compile(r"(?:几|多少|\d+|[一二两三四五六七八九十]+)\s*个?$")
+
 # The thing whose amount, rate or size is asked, named next to the wh-word (一个月租金多少, 多少登记费, 装机容量多大).
 _MEASURED = (
     re.compile(
@@ -356,6 +366,7 @@ def step_terms(asking: str, topic: list[TopicTerm], kinds: list[str] | None = No
     figure, a measured thing the document never names is such a word, too: 免费 said of 尽职调查信息 is not the
     登记费 asked about."""
     spans = [m.group(1) for pattern in (_STEP, _STEP_AFTER) for m in pattern.finditer(asking)]
+    spans = [s for s in spans if not _COUNTED.search(s)]  # 分成几个阶段 counts the steps, names none
     steps = [t for t in topic if any(t.text in span for span in spans)]
     if _MEASURED_KINDS & set(kinds or ()):
         # only a measured thing (a noun, not 最低 or 拿到) the document never names decides: 比例, 目标 or 占比 are what its values are

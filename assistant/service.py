@@ -230,6 +230,16 @@ def resolve_followup(analysis: Analysis, ctx: Context) -> Analysis:
         # 要达到什么效果？ right after a row asks what that row aims at, not the notice's 工作目标.
         analysis.structure = []
         return _on_last_row(analysis, tasks, items)
+    if (
+        (tasks or items)
+        and analysis.units
+        and "yesno" in analysis.kinds
+        and {"lead", "coop"} & set(analysis.kinds)
+        and not any(t.in_document for t in analysis.own_topic)
+    ):
+        # 配合单位里有没有工商联？ right after a row asks whether that unit is among the row's units
+        analysis.listing = False
+        return _on_last_row(analysis, tasks, items)
     if not analysis.followup:
         return analysis
     if analysis.navigate and (tasks or items):

@@ -39,7 +39,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"牵头|主责|主管|负责|责任单位|责任部门|谁|哪个(?:部门|单位|机构|机关|局|委|办)"
         r"|哪些(?:部门|单位|机构)|哪家(?:部门|单位)|什么(?:部门|单位|机构)|找哪|转(?:给)?哪|归哪|由哪|问哪|找谁|归谁|办理部门"
         r"|(?:部门|单位|机构)(?:是|为)?(?:哪|谁)|对口(?:部门|单位)|(?:找|归|问)[^，,。？?]{1,8}还是(?:找|归|问)"
-        r"|有(?:没有)?人(?:管|负责)|没人管|管不管"
+        r"|有(?:没有)?人(?:管|负责)|没人管|管不管|(?:去|在|到|往|向)哪(?:里|儿)?(?:办|交|申请|领|反映|投诉|举报|登记|备案)"
+        r"|\bwhere (?:can|do|should|shall|must) (?:i|we)\b(?! (?:find|see|read)\b)"
         r"|\bwho\b|\bwhom\b|\b(?:which|what) (?:department|unit|agency|office|bureau|body|authority|organi[sz]ation)s?\b"
         r"|\blead(?:s|ing)?\b|\bin charge\b|\bresponsib\w*|\bhandles?\b|\bowns?\b",
         _F,
@@ -52,7 +53,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "duration": re.compile(
         r"多久|多长时间|多少时间|多长|几天|多少天|几个工作日|多少个?工作日|几个小时|多少小时|几个月|时限|用时|时长|多快|要等|等多|周期"
-        r"|\bhow (?:long|fast|quickly|soon)\b|\bhow many (?:working )?(?:days|hours|weeks|months)\b|\btime limits?\b"
+        r"|\bhow (?:long|fast|quickly|soon|often)\b|\bhow many (?:working )?(?:days|hours|weeks|months)\b|\btime limits?\b"
         r"|\bturnaround\b|\bprocessing time\b|\btake\b(?=.*\btime\b)",
         _F,
     ),
@@ -91,14 +92,14 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "contact": re.compile(
         r"(?:电话|号码|手机号|热线|邮箱|网址|网站)(?:是|号码|多少|呢|[?？])|(?:什么|哪个|联系|咨询|办公)(?:电话|号码|热线)|打(?:什么|哪个)电话"
-        r"|(?:办公|办事|服务|窗口|大厅)?地址(?:是|在哪|在什么|多少|呢|[?？])|(?:什么|哪个)地址|在哪(?:里|儿)?(?:办|交|申请|领)|窗口在哪|哪个窗口|联系方式|联系人|二维码|公众号叫"
+        r"|(?:办公|办事|服务|窗口|大厅)?地址(?:是|在哪|在什么|多少|呢|[?？])|(?:什么|哪个)地址|窗口在哪|哪个窗口|联系方式|联系人|二维码|公众号叫"
         r"|办公时间|上班时间|几点|周末|负责人|局长|主任是|领导是|叫什么名字|姓名|是谁(?:负责)?的?(?:领导|局长)"
         r"|哪位|(?:组长|区长|局长|主任|书记|处长|科长|领导|负责人)(?:是|叫|的?名字)|(?:办公室|办公|联系|咨询)电话"
         r"|周几|星期几|门牌"
         r"|\bphone numbers?\b|\btelephone\b|\bcontact (?:number|details|information|person)\b|\bemail address\b"
         r"|\b(?:what|which)(?:'s| is| are) (?:the|their|its) (?:\w+ )?(?:phone|address|email|website)s?\b"
         r"|\bopening hours\b|\boffice hours\b"
-        r"|\bwhere (?:is|can i|do i)\b|\bhead of\b|\bdirector\b|\bname of the\b",
+        r"|\bwhere is\b|\bhead of\b|\bdirector\b|\bname of the\b",
         _F,
     ),
     "procedure": re.compile(
@@ -278,7 +279,7 @@ SCAFFOLD_ZH = frozenset(
 每 各 所 之 为 以 于 上 下 中 里 内 外 后 前 时 等 方面 相关 有关 关于 主要 方面 里面 其中 当中 应该 可能 大概 大约 左右 一共 总共
 得 地 着 过 来 去 又 再 才 只 从 向 到 往 跟 同 并 而 但 如果 因为 所以 然后 那么 还有 另外 以及 比如 例如 已经 正在 将 把 让 使
 能够 可否 允许 情况下 区里 区 九龙坡 九龙坡区 重庆 重庆市 市里 我区 全区 贵区 本区 单位 人员 部 局 委 办 牵头单位 配合单位 责任单位
-对应 相应 相关的 工单 来电 附件 附表 正文 部分 条目 名字 名称 全称 标题 抬头
+对应 相应 相关的 工单 来电 作为 附件 附表 正文 部分 条目 名字 名称 全称 标题 抬头
 """.split()
 )
 SCAFFOLD_EN = frozenset(
@@ -291,6 +292,7 @@ department departments unit units agency agencies office offices bureau bureaus 
 lead leads leading responsible charge handles handle cooperate cooperating cooperates cooperation support supporting assist assisting task tasks
 item items plan notice document jiulongpo chongqing district company companies firm firms business businesses enterprise enterprises
 hi hello thanks thank quick question sorry obvious our team still learning ropes moved year this like would about regarding
+what's who's where's how's it's i'm we're now currently today max maximum min minimum total overall
 near nearby around best good recommend suggest give show find explain describe let know tell
 """.split()
 )
@@ -298,7 +300,7 @@ near nearby around best good recommend suggest give show find explain describe l
 #: Generic English words that count as a request for a unit (who/which) even without an interrogative.
 LIST_CUE = re.compile(
     r"(?:哪些|什么|几项|几个|几条|多少项|多少个|多少条|所有|全部)(?:的)?(?:工作)?(?:任务|工作|事项|事情|事)|列出|列举|清单|一览"
-    r"|(?:负责|牵头|配合|参与|承担|协助|主管)(?:了)?(?:哪些|什么|几项|多少)|(?:负责|牵头|配合|参与|承担)的(?:工作)?任务"
+    r"|(?:负责|牵头|配合|参与|承担|协助|主管)(?:了)?(?:哪些|哪几|什么|几项|多少)|(?:负责|牵头|配合|参与|承担)的(?:工作)?任务"
     r"|任务(?:有|是)?(?:哪些|哪几|什么)|(?:单位|部门)的(?:工作)?任务|(?:牵头|负责|配合|参与)的?(?:都)?(?:有|是)?哪些"
     r"|\b(?:what|which|list|all|how many)\b(?=[^?]*\btasks?\b)|\blist\b"
     r"|\bwhat (?:does|do|is|are)\b(?=[^?]*\b(?:lead|leads|responsible for|handle|handles|in charge of|cooperate|cooperates|support)\b)",

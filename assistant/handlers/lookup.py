@@ -15,7 +15,6 @@ from assistant.compose import (
     record_title,
     related_line,
     scope_of,
-    short_quote,
     unit_names,
     value_clause,
 )
@@ -228,7 +227,8 @@ def _first_line(
                     quotes.append(sentence)
         elif kind in ("yesno", "content") and top.sentences:
             best = top.best(1)[0]
-            clause = short_quote(best.sentence.text).rstrip("。；，")
+            # a long sentence shows its clauses most about the question (以…为主题, not its opening clauses)
+            clause = _quoted(analysis, best).rstrip("。；，")
             shown.append(clause)
             key = "part_yesno" if kind == "yesno" else "part_content"
             parts.append(
@@ -240,10 +240,8 @@ def _first_line(
                     title=record_title(ctx.doc, top.type, top.ref),
                 )
             )
-            if clause != best.sentence.text.strip().rstrip("。；，"):
-                quotes.append(best)
     if not parts:
-        shown.append(short_quote(top.best(1)[0].sentence.text))
+        shown.append(_quoted(analysis, top.best(1)[0]).rstrip("。；，"))
         parts.append(
             format_phrase(
                 "part_content",

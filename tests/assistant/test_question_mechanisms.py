@@ -400,3 +400,38 @@ def test_the_annex_and_its_size_are_asked_in_everyday_words(service) -> None:  #
 def test_an_unstated_figure_of_a_follow_up_is_not_the_row_itself(service) -> None:  # type: ignore[no-untyped-def]
     answer = service.ask("那实际完成了多少？", _history("龙商担保的担保目标是多少？", 44))
     assert answer.refused
+
+
+def test_the_units_of_a_matter_named_with_a_unit_alias_are_no_unit_list(ctx: Context) -> None:
+    # 政务服务中心 is also a name of 区政务办, but the question asks for the units of a matter it names
+    matter = _analyse(ctx, "政务服务中心办事指南标准化这项工作，配合单位有哪些？")
+    plain = _analyse(ctx, "区政务办作为配合单位参与了哪些任务？")
+    assert not matter.listing and plain.listing
+
+
+def test_is_a_unit_among_the_last_rows_units(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("配合单位里有没有区财政局？", _history("政府采购代理机构管理谁牵头？", 19))
+    assert [(c.type, c.id) for c in answer.citations][:1] == [("task", 19)]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "not_kind"),
+    [
+        ("Where do I apply for an e-seal for my company?", "lead", "contact"),  # which body, not an address
+        ("食品经营许可证要去哪申请？", "lead", "contact"),
+        ("How often is the list of powers revised?", "duration", "contact"),
+    ],
+)
+def test_where_to_apply_asks_for_a_body(question: str, kind: str, not_kind: str) -> None:
+    kinds = ask_kinds(question.lower())
+    assert kind in kinds and not_kind not in kinds, kinds
+
+
+def test_counting_the_steps_names_no_step(ctx: Context) -> None:
+    assert not _analyse(ctx, "企业开办全流程分成几个环节？").step
+    assert [t.text for t in _analyse(ctx, "外线施工环节要几天？").step] == ["外线", "施工"]
+
+
+def test_english_contractions_and_adverbs_are_no_foreign_topic(ctx: Context) -> None:
+    analysis = _analyse(ctx, "What's the max time for 用气报装 now?")
+    assert not [t.text for t in analysis.own_topic if not t.in_document]

@@ -66,7 +66,7 @@ def test_ask_kinds_single(question: str, expected: list[str]) -> None:
         ("谁负责，要多少钱？", ["lead", "amount"]),
         ("多长时间能办好，需要什么材料？", ["duration", "procedure"]),
         ("Who leads it and how long does it take?", ["lead", "duration"]),
-        ("How much does it cost and where do I apply?", ["amount", "contact"]),
+        ("How much does it cost and where do I apply?", ["lead", "amount"]),  # where to apply: which body
         ("How much does it cost and can I do it online?", ["amount", "yesno"]),
     ],
 )
