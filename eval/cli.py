@@ -49,7 +49,7 @@ def register_eval(sub: Any) -> Handler:
         action="append",
         metavar="FILE[,FILE...]",
         help="gold JSONL file(s), repeatable or comma-separated; each is a set named by its file stem "
-        "(default: eval/gold/qa.jsonl, eval/gold/probe_*.jsonl and eval/gold/heldout.jsonl)",
+        "(default: eval/gold/qa.jsonl, eval/gold/probe_*.jsonl, eval/gold/heldout.jsonl and heldout_*.jsonl)",
     )
     p.add_argument(
         "--out", type=Path, default=Path("reports/eval"), help="report directory (default reports/eval)"

@@ -70,10 +70,11 @@ class GoldSet:
 
 
 def default_gold_paths() -> list[Path]:
-    """The dev sets (qa.jsonl, then any probe_*.jsonl beside it), plus the held-out set when it exists."""
+    """The dev sets (qa.jsonl, then any probe_*.jsonl beside it), plus the held-out sets (heldout.jsonl, then any
+    heldout_*.jsonl) when they exist."""
     dev = [DEFAULT_GOLD_PATH, *sorted(DEFAULT_GOLD_PATH.parent.glob("probe_*.jsonl"))]
     if HELDOUT_GOLD_PATH.exists():
-        return [*dev, HELDOUT_GOLD_PATH]
+        return [*dev, HELDOUT_GOLD_PATH, *sorted(HELDOUT_GOLD_PATH.parent.glob("heldout_*.jsonl"))]
     logger.warning("no held-out set at %s; scoring the dev sets only", HELDOUT_GOLD_PATH)
     return dev
 
