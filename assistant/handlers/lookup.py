@@ -112,17 +112,6 @@ def compose(analysis: Analysis, ctx: Context, ranked: list[RecordEvidence], verd
                 "quote_line", lang, quote=_quoted(analysis, quote), marker=mk, scope=scope_of(quote, lang)
             )
         )
-    if not {"lead", "coop"} & set(analysis.kinds) and top.type == "task":
-        task = ctx.doc.task(top.ref)
-        if task is not None:
-            lines.append(
-                format_phrase(
-                    "units_line",
-                    lang,
-                    lead=unit_names(task.lead_units, lang, ctx.units.english_for_entry),
-                    marker=mk,
-                )
-            )
     related = _related(ranked)
     lines += [related_line(ctx.doc, r, lang, ctx.units.english_for_entry) for r in related]
     top_quote = _quoted(analysis, quotes[0]) if quotes else (shown[0] if shown else "")
@@ -255,9 +244,11 @@ def _first_line(
         if top.sentences:
             quotes.append(top.best(1)[0])
     sep = format_phrase("part_separator", lang)
-    first = format_phrase(
-        "first_line", lang, text=sep.join(dict.fromkeys(parts)), marker=marker(top.type, top.ref, lang)
-    )
+    text = sep.join(dict.fromkeys(parts))
+    if not {"lead", "coop"} & set(kinds) and top.type == "task" and lead:
+        # whatever is asked about a row, the first line names who leads it (a hotline ticket needs the unit)
+        text += format_phrase("lead_suffix", lang, lead=unit_names(lead, lang, english))
+    first = format_phrase("first_line", lang, text=text, marker=marker(top.type, top.ref, lang))
     unique = list({id(q.sentence): q for q in quotes}.values())[:2]
     if any(k in ("lead", "coop") for k in kinds) and not shown:
         shown.append(record_title(ctx.doc, top.type, top.ref))
