@@ -32,7 +32,8 @@ _EN_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 _YEAR = re.compile(
     r"(?<!\d)((?:19|20)\d{2})(?=\s*年)|\b(?:in|by|until|before|after|since|of|for)\s+((?:19|20)\d{2})\b", re.I
 )
-_DOC_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# a year as the document prints it: 2021年, or inside a document number (渝经信发〔2019〕119号)
+_DOC_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|\s*[〕\]）)])")
 _QUOTED = re.compile(r"[《“\"]([^》”\"]{2,40})[》”\"]")
 
 
