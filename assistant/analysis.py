@@ -20,6 +20,7 @@ from assistant.vocabulary import (
     SCAFFOLD_EN,
     STRUCTURE_CUES,
     TASK_REQUEST,
+    VALUE_KINDS,
     ask_kinds,
     cue_words,
     strip_injection,
@@ -97,6 +98,9 @@ class Analysis:
     navigate: int = 0
     followup: bool = False
     step: list[TopicTerm] = field(default_factory=list)  # the one step asked about (外线施工环节, 查勘那一步)
+    qualifiers: list[TopicTerm] = field(
+        default_factory=list
+    )  # 普通 of 普通注销: which variant a value is for
     task_request: bool = False  # asks to produce something (起草一份…, translate …), not about the document
     heading: str = (
         ""  # the Chinese words an English question names a part by (政务 for "government services")
@@ -270,6 +274,9 @@ def analyse(
         analysis.structure = [n for n in analysis.structure if n not in DOCUMENT_OR_TOPICLESS_CUES]
     analysis.names_part = _names_part(analysis, focus, doc)
     analysis.step = step_terms(asking, topic, analysis.kinds)
+    analysis.qualifiers = (
+        qualifier_terms(asking, topic, lexicon.text) if VALUE_KINDS & set(analysis.kinds) else []
+    )
     analysis.task_request = bool(TASK_REQUEST.search(low))
     if _asks_for_heads(low, doc):
         analysis.structure.insert(0, "heads")
@@ -346,6 +353,23 @@ _STEP = re.compile(
 _STEP_AFTER = re.compile(
     r"单独(?:办|做|弄|申请)?(?:个|一个)?([^\s，,。；;？?！!、]{2,10}?)(?:要|需要|得|多少|几)"
 )
+
+
+def qualifier_terms(asking: str, topic: list[TopicTerm], document: str) -> list[TopicTerm]:
+    """Topic words that pick one variant of a thing the document has in several (普通 in 普通注销 when it also
+    has 简易注销; 用水 in 用水报装 beside 用电报装): a value stated for another variant does not answer."""
+    found = []
+    for first, head in ((a, b) for a in topic for b in topic if a is not b):
+        if not (first.in_document and head.in_document) or first.text + head.text not in asking:
+            continue
+        variants = set(re.findall(rf"([\u4e00-\u9fff]{{2}}){re.escape(head.text)}", document))
+        if (
+            first.text + head.text in document
+            and len(variants - {first.text[-2:]}) >= 1
+            and first not in found
+        ):
+            found.append(first)
+    return found
 
 
 _COUNTED = re.compile(r"(?:几|多少|\d+|[一二两三四五六七八九十]+)\s*个?$")

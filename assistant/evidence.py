@@ -137,6 +137,9 @@ def score_record(
     """Score a record and each of its sentences for the analysis."""
     value_kinds = [k for k in analysis.kinds if k in VALUE_KINDS]
     rare = analysis.rare_terms()
+    full = record_text(doc, kind, ref).lower()
+    # a record that never names the variant asked about (普通注销 of a row on 简易注销) states no value for it
+    qualified = all(_mentions(q, full) for q in analysis.qualifiers)
     scored = []
     for sentence in sentences:
         text = sentence.text.lower()
@@ -147,7 +150,7 @@ def score_record(
                 value=any(has_value(k, sentence.text) for k in value_kinds),
                 rare=any(_mentions(t, text) for t in rare),
                 partial=_char_share(analysis, text),
-                step=_states_step(analysis, text, value_kinds),
+                step=qualified and _states_step(analysis, text, value_kinds),
             )
         )
     return RecordEvidence(
@@ -155,7 +158,7 @@ def score_record(
         ref=ref,
         retrieval=retrieval,
         dense=dense,
-        coverage=topic_overlap(analysis, record_text(doc, kind, ref).lower()),
+        coverage=topic_overlap(analysis, full),
         sentences=scored,
         # English topic words reach the document through dictionary glosses, a noisier signal than the
         # multilingual dense match: they weigh less.

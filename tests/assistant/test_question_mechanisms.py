@@ -435,3 +435,16 @@ def test_counting_the_steps_names_no_step(ctx: Context) -> None:
 def test_english_contractions_and_adverbs_are_no_foreign_topic(ctx: Context) -> None:
     analysis = _analyse(ctx, "What's the max time for 用气报装 now?")
     assert not [t.text for t in analysis.own_topic if not t.in_document]
+
+
+def test_a_value_for_another_variant_does_not_answer(ctx: Context, service) -> None:  # type: ignore[no-untyped-def]
+    # the document gives 20天 for 简易注销 only; 普通注销 is another variant of 注销 it names without a time
+    analysis = _analyse(ctx, "普通注销的公告期是多少天？")
+    assert [t.text for t in analysis.qualifiers] == ["普通"]
+    assert service.ask("普通注销的公告期是多少天？").refused
+    simple = service.ask("简易注销的公告期是多少天？")
+    assert not simple.refused and "20天" in simple.answer.splitlines()[0]
+
+
+def test_a_time_limit_written_with_ri_nei_is_a_duration() -> None:
+    assert has_value("duration", "5日内办理社会投资小型低风险项目建设工程规划许可证")
