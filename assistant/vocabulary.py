@@ -23,12 +23,13 @@ AskKind = Literal[
     "contact",  # phone, address, office hours, a person's name
     "procedure",  # materials, conditions, eligibility, steps
     "statistic",  # an actual figure achieved, a ranking
+    "names",  # which companies / banks by name (a list the document may not give)
     "content",  # what a task / item says
 ]
 
 #: Kinds whose answer is a value that must be stated in the cited text (else: "the document does not state").
 VALUE_KINDS: frozenset[str] = frozenset(
-    {"duration", "deadline", "amount", "rate", "count", "contact", "procedure", "statistic"}
+    {"duration", "deadline", "amount", "rate", "count", "contact", "procedure", "statistic", "names"}
 )
 
 _F = re.IGNORECASE
@@ -108,6 +109,11 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"|\beligib\w*|\bqualify\b|\bwho qualifies\b",
         _F,
     ),
+    "names": re.compile(
+        r"(?:哪些|哪几家|哪几个|哪家|哪个)(?:的)?[^，,。？?]{0,4}(?:公司|银行)|名单(?:里|上|中)?(?:都)?(?:有|是)(?:哪些|谁|哪几)"
+        r"|\b(?:which|what) (?:\w+ )?(?:companies|banks|firms)\b|\bnames? of the (?:\w+ )?(?:companies|banks|firms)\b",
+        _F,
+    ),
     "content": re.compile(
         r"做什么|干什么|什么内容|内容是|讲(?:了)?什么|说(?:了)?什么|提出(?:了)?(?:什么|哪些)|有哪些(?:措施|要求|举措|内容|做法)"
         r"|要求(?:是)?什么|具体(?:是)?什么|哪[几些一二三四五六七八九十](?:个|项|条|类|种)"
@@ -141,6 +147,10 @@ VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
     "contact": re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|12345|地址[:：]|路\d+号|邮箱[:：]|网址[:：]"),
     "procedure": re.compile(
         r"(?:条件|材料|流程|程序|步骤|要件)(?:为|是|包括|如下|：|:)|凭.{1,12}(?:即可|办理)"
+    ),
+    "names": re.compile(
+        r"[\u4e00-\u9fff]{2,16}(?:股份有限公司|有限责任公司|有限公司|集团(?!公司)|担保公司)"
+        r"|(?:中国|重庆|九龙坡)?[\u4e00-\u9fff]{2,4}(?:农商|商业|村镇)银行"
     ),
     "statistic": re.compile(
         r"排名第[一二三四五六七八九十\d]+|第[一二三四五六七八九十\d]+名|位居.{0,6}第|同比增长\s*\d|增长\s*\d+(?:\.\d+)?\s*%|已(?:完成|达到|办理)\s*\d"

@@ -448,3 +448,26 @@ def test_a_value_for_another_variant_does_not_answer(ctx: Context, service) -> N
 
 def test_a_time_limit_written_with_ri_nei_is_a_duration() -> None:
     assert has_value("duration", "5日内办理社会投资小型低风险项目建设工程规划许可证")
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("企业开办能在网上预约哪几家银行开户？", True),
+        ("“互联网+监管”平台由哪些公司承建？", True),
+        ("Which companies are building rooftop solar here?", True),
+        ("哪些企业能享受预付款优惠？", False),  # which kind of enterprise: the document says 中小企业
+    ],
+)
+def test_a_list_of_named_companies_or_banks_is_its_own_kind(question: str, asks: bool) -> None:
+    assert ("names" in ask_kinds(question.lower())) is asks
+
+
+def test_names_are_stated_only_as_proper_names() -> None:
+    assert has_value("names", "推动重庆辉腾能源股份有限公司建设屋顶光伏发电项目")
+    assert not has_value("names", "协调对接银行、担保、评估等金融机构")
+
+
+def test_unnamed_partner_banks_are_not_stated(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("开办企业时预约开户，能选哪几家银行？")
+    assert answer.refused and "银行" in answer.answer.splitlines()[0]
