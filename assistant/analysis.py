@@ -144,10 +144,14 @@ def focus_text(question: str) -> str:
 
 
 def _has_topic(text: str, units: UnitDirectory, lexicon: DocumentLexicon) -> bool:
-    """Does `text` carry a topic word of its own (a unit counts)?"""
+    """Does `text` carry a topic word of its own (a unit counts)? In English only a word that reaches the
+    document counts: "Who leads the crackdown?" names its matter in the sentence before."""
     if units.find_units(text):
         return True
-    terms = lexicon.topic_terms(_cue_free(_without_units(text, units)), detect_language(text))
+    language = detect_language(text)
+    terms = lexicon.topic_terms(_cue_free(_without_units(text, units)), language)
+    if language == "en":
+        return any(t.in_document and t.idf >= MIN_TOPIC_IDF for t in terms)
     return any(t.idf >= MIN_TOPIC_IDF for t in terms)  # a noun the document lacks (天气) is a topic too
 
 

@@ -471,3 +471,16 @@ def test_names_are_stated_only_as_proper_names() -> None:
 def test_unnamed_partner_banks_are_not_stated(service) -> None:  # type: ignore[no-untyped-def]
     answer = service.ask("开办企业时预约开户，能选哪几家银行？")
     assert answer.refused and "银行" in answer.answer.splitlines()[0]
+
+
+def test_yao_bu_yao_asks_yes_or_no() -> None:
+    assert "yesno" in ask_kinds("日常协调要不要安排专人负责？")
+    assert "amount" in ask_kinds("办这个要不要钱？")
+
+
+def test_an_english_question_whose_matter_was_told_before_joins_it(ctx: Context) -> None:
+    analysis = _analyse(
+        ctx, "Someone registered a company in my name using a stolen ID. Who leads the cleanup?"
+    )
+    assert any(t.in_document for t in analysis.topic), [t.text for t in analysis.topic]
+    assert "stolen" in analysis.focus_text
