@@ -88,6 +88,9 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "yesno": re.compile(
         r"能不能|能否|可不可以|可否|是否|有没有|会不会|是不是|要不要(?!钱|交钱|收费)|需不需要|用不用|该不该|可以吗|行吗|(?<![技功性智效职可才本节赋动产潜体全万])能(?=[^?？吗]{0,12}吗)|可以(?=[^?？吗]{0,12}吗)|允许|支持(?=[^?？吗]{0,8}吗)"
         r"|(?:^|\band |[,;] )(?:can|could|is|are|does|do|will|may|should) (?:i|we|you|it|they|there|the|a|an|this|that|my|our)\b"
+        # any auxiliary that opens a sentence asks yes or no (Can property taxes be filed together…?), unless it
+        # is a polite request to tell (Could you tell me who…)
+        r"|(?:^|[.?!]\s+)(?:can|could|is|are|does|do|will|may|should|has|have) (?!you (?:tell|let|explain|show|help|give|list)\b)\w+"
         r"|\bis (?:it|there)\b|\bare there\b|\ballowed\b",
         _F,
     ),

@@ -484,3 +484,8 @@ def test_an_english_question_whose_matter_was_told_before_joins_it(ctx: Context)
     )
     assert any(t.in_document for t in analysis.topic), [t.text for t in analysis.topic]
     assert "stolen" in analysis.focus_text
+
+
+def test_an_english_sentence_opened_by_an_auxiliary_asks_yes_or_no() -> None:
+    assert "yesno" in ask_kinds("can business licences and seals be issued together? who handles it?")
+    assert "yesno" not in ask_kinds("how long does the gas hookup take?")
