@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from assistant.bilingual import doc_terms_for_english, is_english_word
@@ -359,6 +360,12 @@ _STEP_AFTER = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
+def _variants(head: str, document: str) -> frozenset[str]:
+    """The two characters the document prints before `head` anywhere (简易/普通 before 注销)."""
+    return frozenset(re.findall(rf"([\u4e00-\u9fff]{{2}}){re.escape(head)}", document))
+
+
 def qualifier_terms(asking: str, topic: list[TopicTerm], document: str) -> list[TopicTerm]:
     """Topic words that pick one variant of a thing the document has in several (普通 in 普通注销 when it also
     has 简易注销; 用水 in 用水报装 beside 用电报装): a value stated for another variant does not answer."""
@@ -366,10 +373,9 @@ def qualifier_terms(asking: str, topic: list[TopicTerm], document: str) -> list[
     for first, head in ((a, b) for a in topic for b in topic if a is not b):
         if not (first.in_document and head.in_document) or first.text + head.text not in asking:
             continue
-        variants = set(re.findall(rf"([\u4e00-\u9fff]{{2}}){re.escape(head.text)}", document))
         if (
             first.text + head.text in document
-            and len(variants - {first.text[-2:]}) >= 1
+            and _variants(head.text, document) - {first.text[-2:]}
             and first not in found
         ):
             found.append(first)
