@@ -431,6 +431,9 @@ def test_default_sets_are_dev_and_held_out_when_it_exists(
     assert default_gold_paths() == dev
     write_gold(tmp_path / "heldout.jsonl", GOLD[:1])
     assert default_gold_paths() == [*dev, tmp_path / "heldout.jsonl"]
+    write_gold(tmp_path / "heldout_b.jsonl", GOLD[1:2])  # a second held-out set is scored beside the first
+    assert default_gold_paths() == [*dev, tmp_path / "heldout.jsonl", tmp_path / "heldout_b.jsonl"]
+    assert runner.is_heldout(tmp_path / "heldout_b.jsonl")
 
 
 # ---------------------------------------------------------------- the full dev set
