@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -165,6 +166,8 @@ class DocumentLexicon:
         tag = _general_tags().get(word)
         if not forms and tag is None and (near := self.near_word(word)):
             forms = (near,)  # a typo: only for strings general Chinese does not know as words
+        if not forms and (tag is None or tag.startswith("j")) and (full := self.expansion_of(word)):
+            forms = (full,)  # an abbreviation: 尽调 -> 尽职调查, 知产 -> 知识产权
         if not forms:
             forms = tuple(self._covered_parts(word))
         if forms:
@@ -173,6 +176,15 @@ class DocumentLexicon:
             return TopicTerm(word, self.max_idf, False)
         # a verb phrase (下雨) or a fragment the segmenter left (项说, 要装): little weight
         return TopicTerm(word, WEAK_UNKNOWN_IDF, False, fragment=tag is None)
+
+    def expansion_of(self, word: str) -> str | None:
+        """The document word `word` abbreviates the Chinese way, by the first character of each of its two-
+        character parts (尽调 -> 尽职调查, 社保 -> 社会保险); the most frequent when several fit."""
+        if not 2 <= len(word) <= 3 or not _CJK_WORD.match(word):
+            return None
+        pattern = "".join(f"{re.escape(ch)}[\u4e00-\u9fff]" for ch in word)
+        fits = Counter(re.findall(pattern, self.text))
+        return fits.most_common(1)[0][0] if fits else None
 
     def _covered_parts(self, word: str) -> list[str]:
         """For an unknown compound, the document's word after its first character (a verb and its object: 签合同

@@ -489,3 +489,16 @@ def test_an_english_question_whose_matter_was_told_before_joins_it(ctx: Context)
 def test_an_english_sentence_opened_by_an_auxiliary_asks_yes_or_no() -> None:
     assert "yesno" in ask_kinds("can business licences and seals be issued together? who handles it?")
     assert "yesno" not in ask_kinds("how long does the gas hookup take?")
+
+
+@pytest.mark.parametrize(
+    ("short", "full"), [("尽调", "尽职调查"), ("融担", "融资担保")]
+)
+def test_an_abbreviation_reaches_the_documents_full_word(ctx: Context, short: str, full: str) -> None:
+    # the Chinese way: the first character of each two-character part
+    term = ctx.lexicon.topic_terms(f"{short}怎么弄", "zh")
+    assert [t.doc_forms for t in term if t.text == short] == [(full,)]
+
+
+def test_a_known_everyday_noun_is_not_read_as_an_abbreviation(ctx: Context) -> None:
+    assert all(not t.in_document for t in ctx.lexicon.topic_terms("房子", "zh"))
