@@ -491,9 +491,7 @@ def test_an_english_sentence_opened_by_an_auxiliary_asks_yes_or_no() -> None:
     assert "yesno" not in ask_kinds("how long does the gas hookup take?")
 
 
-@pytest.mark.parametrize(
-    ("short", "full"), [("尽调", "尽职调查"), ("融担", "融资担保")]
-)
+@pytest.mark.parametrize(("short", "full"), [("尽调", "尽职调查"), ("融担", "融资担保")])
 def test_an_abbreviation_reaches_the_documents_full_word(ctx: Context, short: str, full: str) -> None:
     # the Chinese way: the first character of each two-character part
     term = ctx.lexicon.topic_terms(f"{short}怎么弄", "zh")
