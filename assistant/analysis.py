@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 from assistant.bilingual import doc_terms_for_english, is_english_word
@@ -99,9 +98,8 @@ class Analysis:
     navigate: int = 0
     followup: bool = False
     step: list[TopicTerm] = field(default_factory=list)  # the one step asked about (外线施工环节, 查勘那一步)
-    qualifiers: list[TopicTerm] = field(
-        default_factory=list
-    )  # 普通 of 普通注销: which variant a value is for
+    # 普通 of 普通注销: which variant of a thing a value must be stated for
+    qualifiers: list[TopicTerm] = field(default_factory=list)
     task_request: bool = False  # asks to produce something (起草一份…, translate …), not about the document
     heading: str = (
         ""  # the Chinese words an English question names a part by (政务 for "government services")
@@ -279,9 +277,7 @@ def analyse(
         analysis.structure = [n for n in analysis.structure if n not in DOCUMENT_OR_TOPICLESS_CUES]
     analysis.names_part = _names_part(analysis, focus, doc)
     analysis.step = step_terms(asking, topic, analysis.kinds)
-    analysis.qualifiers = (
-        qualifier_terms(asking, topic, lexicon.text) if VALUE_KINDS & set(analysis.kinds) else []
-    )
+    analysis.qualifiers = qualifier_terms(asking, topic, lexicon) if VALUE_KINDS & set(analysis.kinds) else []
     analysis.task_request = bool(TASK_REQUEST.search(low))
     if _asks_for_heads(low, doc):
         analysis.structure.insert(0, "heads")
@@ -360,13 +356,7 @@ _STEP_AFTER = re.compile(
 )
 
 
-@lru_cache(maxsize=4096)
-def _variants(head: str, document: str) -> frozenset[str]:
-    """The two characters the document prints before `head` anywhere (简易/普通 before 注销)."""
-    return frozenset(re.findall(rf"([\u4e00-\u9fff]{{2}}){re.escape(head)}", document))
-
-
-def qualifier_terms(asking: str, topic: list[TopicTerm], document: str) -> list[TopicTerm]:
+def qualifier_terms(asking: str, topic: list[TopicTerm], lexicon: DocumentLexicon) -> list[TopicTerm]:
     """Topic words that pick one variant of a thing the document has in several (普通 in 普通注销 when it also
     has 简易注销; 用水 in 用水报装 beside 用电报装): a value stated for another variant does not answer."""
     found = []
@@ -374,8 +364,8 @@ def qualifier_terms(asking: str, topic: list[TopicTerm], document: str) -> list[
         if not (first.in_document and head.in_document) or first.text + head.text not in asking:
             continue
         if (
-            first.text + head.text in document
-            and _variants(head.text, document) - {first.text[-2:]}
+            first.text + head.text in lexicon.text
+            and lexicon.prefixes(head.text) - {first.text[-2:]}
             and first not in found
         ):
             found.append(first)
@@ -403,8 +393,8 @@ def step_terms(asking: str, topic: list[TopicTerm], kinds: list[str] | None = No
     spans = [s for s in spans if not _COUNTED.search(s)]  # 分成几个阶段 counts the steps, names none
     steps = [t for t in topic if any(t.text in span for span in spans)]
     if _MEASURED_KINDS & set(kinds or ()):
-        # only a measured thing (a noun, not 最低 or 拿到) the document never names decides: 比例, 目标 or 占比 are what its values are
-        # stated as, but no clause can state the 登记费 or the 租金 it never mentions
+        # only a measured thing (a noun, not 最低 or 拿到) the document never names decides: 比例, 目标 or 占比
+        # are what its values are stated as, but no clause can state the 登记费 or the 租金 it never mentions
         measured = [m.group(1) for pattern in _MEASURED for m in pattern.finditer(asking)]
         steps += [
             t

@@ -60,6 +60,7 @@ class DocumentLexicon:
     places: set[str] = field(default_factory=set)
     years: set[str] = field(default_factory=set)
     _df_cache: dict[str, int] = field(default_factory=dict)
+    _prefix_cache: dict[str, frozenset[str]] = field(default_factory=dict)
     _by_sound: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     _two_char_sounds: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     _by_length: dict[int, list[str]] = field(default_factory=dict)
@@ -75,6 +76,13 @@ class DocumentLexicon:
         if term not in self._df_cache:
             self._df_cache[term] = sum(1 for r in self.records if term in r)
         return self._df_cache[term]
+
+    def prefixes(self, head: str) -> frozenset[str]:
+        """The two characters the document prints before `head` anywhere (简易 and 普通 before 注销)."""
+        if head not in self._prefix_cache:
+            found = re.findall(rf"([\u4e00-\u9fff]{{2}}){re.escape(head)}", self.text)
+            self._prefix_cache[head] = frozenset(found)
+        return self._prefix_cache[head]
 
     def idf(self, term: str) -> float:
         """Smoothed IDF of a term over the records."""

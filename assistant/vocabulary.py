@@ -332,15 +332,13 @@ def cue_words() -> frozenset[str]:
     return frozenset(words)
 
 
-# In a 吗 question a wh-word is an indefinite, not a question (有几个专利，能拿去贷款吗 = "a few patents"), unless
-# a verb of knowing or telling embeds it (你知道要多少天吗 asks the number). Earlier clauses of the sentence
-# count only where the wh-word follows 有/了/过 (招了几个人, 有多少家分店).
+# Wh-words that ask nothing (see indefinite_masked). In a 吗 question a wh-word is an indefinite (有几个专利，能拿去
+# 贷款吗 = "a few patents") unless a verb of knowing or telling embeds it (你知道要多少天吗 asks the number); its
+# earlier clauses count only where the wh-word follows 有/了/过 (招了几个人, 有多少家分店). Without 吗, a told clause
+# before an asking one (有液化气充装站几家串通涨价，…哪个部门查处？) counts nothing unless it says 一共.
 _EMBEDDING = re.compile(r"知道|告诉|清楚|了解|问一?下|问问|请问|查一?下|说一?下|说说|打听|确认|算一?下")
 _WH_IN_MA_CLAUSE = re.compile(r"几|多少|多久|多长")
 _WH_AFTER_HAVING = re.compile(r"(?<=[有了过])(?:几|多少)")
-
-
-# A told clause before the asking one: 有液化气充装站几家串通涨价，…哪个部门查处？ counts nothing (unless it says 一共).
 _TOLD_WH = re.compile(r"[有了过][^，,；;]{0,8}?(?:几|多少)")
 _REAL_COUNT = re.compile(r"一共|总共|共有|共计|到底|究竟|请问|分别")
 _ASKING_MARK = re.compile(r"吗|呢|谁|哪|什么|怎么|如何|能不能|能否|是否|有没有|可不可以|会不会|是不是|[?？]")
