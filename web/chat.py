@@ -102,6 +102,8 @@ class ChatHandlers:
             return
         if answer is None:
             return
+        if partial:
+            time.sleep(STREAM_LINE_PAUSE_SECONDS)  # the last line is painted before the cards arrive
         yield self._finish(turn, display, question, answer, lang)
 
     def _error(self, exc: Exception, lang: Lang) -> str:
