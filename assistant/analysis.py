@@ -53,6 +53,7 @@ _ASKING = re.compile(
     r"[?？]|吗|呢|么|多久|多少|几|谁|哪|什么|怎么|如何|是否|能否|\b(?:what|which|who|how|when|where|is|are|can|does|do)\b",
     re.I,
 )
+_IN_NOTICE = re.compile(r"通知|正文|\b(?:the|this) notice\b(?! period)", re.I)
 _TASK_WORDS = re.compile(r"任务|附件|附表|\btasks?\b|\bannex\b", re.I)
 _PART_WORDS = re.compile(r"部分|板块|\bpart\b|\bsection\b", re.I)
 _NAVIGATE = re.compile(
@@ -101,6 +102,7 @@ class Analysis:
     # 普通 of 普通注销: which variant of a thing a value must be stated for
     qualifiers: list[TopicTerm] = field(default_factory=list)
     task_request: bool = False  # asks to produce something (起草一份…, translate …), not about the document
+    in_notice: bool = False  # says the notice's own text is where it is said (通知里说的…), not the annex
     heading: str = (
         ""  # the Chinese words an English question names a part by (政务 for "government services")
     )
@@ -122,8 +124,10 @@ class Analysis:
         return sum(t.idf for t in self.own_topic if not t.in_document) / total if total else 0.0
 
     def rare_terms(self, n: int = 2) -> list[TopicTerm]:
-        """The question's rarest topic words the document uses (what a cited clause must be about)."""
-        covered = sorted((t for t in self.topic if t.in_document), key=lambda t: -t.idf)
+        """The question's rarest topic words the document uses (what a cited clause must be about); among words
+        equally rare in the document (many occur in one record only), the rarer in general Chinese first: 急办 is
+        more specific than 员工."""
+        covered = sorted((t for t in self.topic if t.in_document), key=lambda t: (-t.idf, t.common))
         return covered[:n]
 
     def topic_label(self) -> str:
@@ -279,6 +283,7 @@ def analyse(
     analysis.step = step_terms(asking, topic, analysis.kinds)
     analysis.qualifiers = qualifier_terms(asking, topic, lexicon) if VALUE_KINDS & set(analysis.kinds) else []
     analysis.task_request = bool(TASK_REQUEST.search(low))
+    analysis.in_notice = bool(_IN_NOTICE.search(low)) and not _TASK_WORDS.search(low)
     if _asks_for_heads(low, doc):
         analysis.structure.insert(0, "heads")
     if not analysis.structure and _asks_for_goal_year(analysis, doc):

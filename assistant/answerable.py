@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.analysis import Analysis
+from assistant.analysis import MIN_TOPIC_IDF, Analysis
 from assistant.evidence import RecordEvidence
 from assistant.vocabulary import VALUE_KINDS
 
@@ -47,6 +47,21 @@ def check_scope(analysis: Analysis) -> Verdict:
     if not analysis.topic and not analysis.units:
         return Verdict(False, "no_topic")
     return Verdict(True, "ok")
+
+
+def told_around(analysis: Analysis, ranked: list[RecordEvidence]) -> bool:
+    """A question told in everyday nouns the document never uses (部队, 小店, 新房) is still about the document
+    when one sentence of the best record names the question's two rarest words the document does use: the
+    document discusses that very combination, so the unknown nouns are the asker's story, not the matter."""
+    if analysis.language != "zh" or not ranked:
+        return False
+    rare = [t for t in analysis.rare_terms(2) if t.idf >= MIN_TOPIC_IDF and not t.fragment]
+    if len(rare) < 2:
+        return False
+    return any(
+        all(any(form in s.sentence.text.lower() for form in t.doc_forms) for t in rare)
+        for s in ranked[0].sentences
+    )
 
 
 def check_evidence(analysis: Analysis, ranked: list[RecordEvidence]) -> Verdict:

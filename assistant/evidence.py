@@ -19,6 +19,8 @@ COVERAGE_WEIGHT_EN = 0.5
 # A row whose own title (the city-level task's first clause) names the topic is about it, not just mentioning it.
 TITLE_WEIGHT = 0.5
 VALUE_WEIGHT = 0.35
+# A notice item, when the question says the notice's own text is where it is said (通知里说的…).
+NAMED_SOURCE_WEIGHT = 0.3
 # A record is evidence about the question only if it covers this share of the topic (IDF-weighted), or the dense
 # match is strong (chosen on the dev set).
 MIN_COVERAGE = 0.25
@@ -56,6 +58,9 @@ class RecordEvidence:
     title_coverage: float = 0.0
     coverage_weight: float = 0.9
     topicless: bool = False
+    named_source: bool = (
+        False  # the question names this record's kind as where it is said (通知里 -> an item)
+    )
 
     @property
     def key(self) -> tuple[str, int]:
@@ -83,7 +88,8 @@ class RecordEvidence:
         """The re-ranking score."""
         value = VALUE_WEIGHT if self.value_sentences() else 0.0
         title = TITLE_WEIGHT * self.title_coverage
-        return RANK_WEIGHT * self.retrieval + self.coverage_weight * self.coverage + title + value
+        source = NAMED_SOURCE_WEIGHT if self.named_source else 0.0
+        return RANK_WEIGHT * self.retrieval + self.coverage_weight * self.coverage + title + value + source
 
     def best(self, n: int = 1) -> list[ScoredSentence]:
         """The n best sentences, best first; a bare heading ("（六）严格规范执法。") only when nothing else is left."""
@@ -164,6 +170,7 @@ def score_record(
         # multilingual dense match: they weigh less.
         coverage_weight=COVERAGE_WEIGHT if analysis.language == "zh" else COVERAGE_WEIGHT_EN,
         topicless=not analysis.topic_weight,
+        named_source=analysis.in_notice and kind == "item",
         title_coverage=topic_overlap(analysis, sentences[0].text.lower()) if sentences else 0.0,
     )
 

@@ -47,6 +47,7 @@ class TopicTerm:
     in_document: bool
     doc_forms: tuple[str, ...] = ()  # the document's own words for it (itself, synonyms, English glosses)
     fragment: bool = False  # a piece the segmenter left that general Chinese does not know (项说, 想查)
+    common: int = 0  # how often general Chinese uses the word (jieba's dictionary count; 0 when it lacks it)
 
 
 @dataclass
@@ -161,6 +162,8 @@ class DocumentLexicon:
             word = word.strip()
             if len(word) < 2 or word in SCAFFOLD_ZH or not _CJK.search(word) or word[:1].isdigit():
                 continue
+            if _INTERROGATIVE.match(word):
+                continue  # 哪些地方, 什么样, 多少钱: how the question asks, not what about
             if word not in self.text and not is_content_word(word):
                 continue  # a pronoun, numeral, adverb... of general Chinese (每家, 今天): not a topic
             terms.append(self._weigh(word))
@@ -169,7 +172,9 @@ class DocumentLexicon:
     def _weigh(self, word: str) -> TopicTerm:
         synonyms = tuple(t for t in everyday_synonyms(word) if t in self.text and t != word)
         if word in self.text:
-            return TopicTerm(word, self.idf(word), True, (word, *synonyms))
+            return TopicTerm(
+                word, self.idf(word), True, (word, *synonyms), common=_general_counts().get(word, 0)
+            )
         forms = synonyms
         tag = _general_tags().get(word)
         if not forms and tag is None and (near := self.near_word(word)):
@@ -202,6 +207,10 @@ class DocumentLexicon:
             # the thing (登记费 is a fee, not 登记) unless it only derives a word (全国性, 便利化, 创新型)
             return [word[1:]]
         if len(word) >= 3 and word[-1] in _DERIVING_SUFFIXES and word[:-1] in self.words:
+            return [word[:-1]]
+        if len(word) >= 4 and word[:-1] in self.words and word[-1] not in _MEASURE_HEADS:
+            # a thing of the document's matter (液化气罐, 营业执照本): about that matter for the topic; a measure or
+            # money head (登记费, 用水量) asks for something else and stays unknown
             return [word[:-1]]
         if len(word) < 4:
             return []
@@ -249,7 +258,20 @@ class DocumentLexicon:
             if p in low
             and not self._names_place(p)
             and not re.search(_TOWARDS_PLACE.format(place=re.escape(p)), low)
+            and not self._qualifies_own_place(p, low)
+            and not (p in _countries() and re.search(_ORIGIN_OF.format(place=re.escape(p)), low))
         ]
+
+    def _qualifies_own_place(self, place: str, question: str) -> bool:
+        """成都新都 / 四川新都区: the province or city of a place the document names (新都区) only says where that
+        place is (成都高新区 names another zone: 高新区 is no place name of general Chinese)."""
+        for m in re.finditer(rf"{re.escape(place)}[省市]?([\u4e00-\u9fff]{{2,3}})", question):
+            tail = m.group(1)
+            for name in (f"{tail[:n]}{suffix}" for n in (2, 3) for suffix in "区县市"):
+                # a place by general Chinese (新都区 is one, 高新区 of a firm's branch name is not)
+                if name in self.text and (_general_tags().get(name) or "").startswith("ns"):
+                    return True
+        return False
 
     def _names_place(self, place: str) -> bool:
         """Does the document name this place (an English name through its Chinese gloss: singapore -> 新加坡)?"""
@@ -269,10 +291,15 @@ class DocumentLexicon:
         return [t for t in titles if _squash(t) not in _squash(self.text)]
 
 
+# Heads that turn a noun into a measure of it or money for it (登记费, 用水量, 土地价): not the noun's matter.
+_MEASURE_HEADS = frozenset("费价税款金额量率数钱")
 # Suffixes that derive a word from the one before them without changing what it is about.
 _DERIVING_SUFFIXES = frozenset("性化型式级类方面")
 
 # A preposition of direction or partnership before a place (去/到/往/跟/和/与/同/向/对接 X; to/with/from/towards X).
+# A country named before a noun (德国工程师, 美国公司) says whose person or firm it is, not which country's rules
+# are asked about (德国的规定, 在美国开公司).
+_ORIGIN_OF = r"(?<!在){place}(?:籍)?(?=[\u4e00-\u9fff])(?!的|政府|法律|规定|政策)"
 _TOWARDS_PLACE = (
     r"(?:去|到|往|跟|和|与|同|向|对接|连通|通往|\b(?:to|with|from|towards|into)\s+(?:\w+\s+){{0,3}}){place}"
 )
@@ -298,22 +325,35 @@ _FUNCTION_TAGS = ("r", "m", "q", "d", "p", "c", "u", "y", "e", "o", "f", "t", "z
 
 
 @cache
-def _general_tags() -> dict[str, str]:
-    """Word -> part-of-speech tag from jieba's general dictionary."""
+def _general_dictionary() -> dict[str, tuple[int, str]]:
+    """Word -> (count, part-of-speech tag) from jieba's general dictionary."""
     path = Path(jieba.__file__).parent / "dict.txt"
-    tags: dict[str, str] = {}
+    entries: dict[str, tuple[int, str]] = {}
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
             if len(parts) == 3:
-                tags[parts[0]] = parts[2]
-    return tags
+                entries[parts[0]] = (int(parts[1]), parts[2])
+    return entries
+
+
+@cache
+def _general_tags() -> dict[str, str]:
+    """Word -> part-of-speech tag from jieba's general dictionary."""
+    return {word: tag for word, (_, tag) in _general_dictionary().items()}
+
+
+@cache
+def _general_counts() -> dict[str, int]:
+    """Word -> how often general Chinese uses it (jieba's dictionary counts)."""
+    return {word: count for word, (count, _) in _general_dictionary().items()}
 
 
 # Weight of an unknown word that is not a noun of general Chinese: a segmentation fragment, not a topic.
 WEAK_UNKNOWN_IDF = 1.0
-_NOUN_TAGS = ("n", "vn", "eng", "j", "l", "i")
+_NOUN_TAGS = ("n", "vn", "eng", "j", "l")
 # A noun with a locative suffix (店里, 家里, 厂里) sets the scene of a story; it is not what is asked about.
+_INTERROGATIVE = re.compile(r"哪|什么|啥|多少|几(?!乎)")
 _LOCATIVE = re.compile(r"[里内上中边]$")
 
 
@@ -321,6 +361,11 @@ def _is_noun(word: str, tag: str | None) -> bool:
     """A noun of general Chinese (天气, 火锅) or a Latin-script term (GDP): a topic of its own."""
     if re.fullmatch(r"[a-z0-9][a-z0-9.\-]*", word):
         return True
+    if tag == "i":
+        # jieba tags set phrases as idioms (i): one ending on a noun names a thing (今天天气), a description or a
+        # verb phrase (合在一起, 四通八达, 千方百计) names none
+        tags = _general_tags()
+        return len(word) == 4 and tags.get(word[2:]) == "n" and tags.get(word[:2]) != "m"
     return tag is not None and tag.startswith(_NOUN_TAGS)
 
 
@@ -339,6 +384,12 @@ def is_content_word(word: str) -> bool:
 def _places() -> frozenset[str]:
     data = tomllib.loads(resources.files("assistant").joinpath("places.toml").read_text(encoding="utf-8"))
     return frozenset(name for names in data["places"].values() for name in names)
+
+
+@cache
+def _countries() -> frozenset[str]:
+    data = tomllib.loads(resources.files("assistant").joinpath("places.toml").read_text(encoding="utf-8"))
+    return frozenset(data["places"].get("countries", []))
 
 
 @cache

@@ -59,7 +59,7 @@ def validate_question(text: object, max_chars: int) -> str:
 _NUM = r"(?<!\d)(?:\d{1,3}|[零〇一二两三四五六七八九十百]{1,6})(?!\d)"
 _LIST = rf"{_NUM}(?:\s*(?:、|,|和|及|与|或|至|到|-|~|—)\s*(?:第\s*)?{_NUM})*"
 _EN_LIST = r"(?<!\d)(\d{1,3})(?:\s*(?:,|-|–|and|or|to|&)\s*#?(\d{1,3}))*(?!\d)"
-_NOT_QUANTITY = r"(?!\s*(?:个|天|年|月|日|%|万|亿|千|小时|家|人|元|days?|years?|%))"
+_NOT_QUANTITY = r"(?!\s*(?:个|天|年|月|日|%|万|亿|千|小时|家|人|名|位|篇|份|次|元|days?|years?|%))"
 # (kind, pattern); kind "either" is decided by notice context. Order matters: matched spans are masked.
 _NUMBER_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -77,7 +77,9 @@ _NUMBER_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("task", re.compile(rf"任务\s*(?:第|序号|编号|no\.?|#)?\s*(\d{{1,3}})(?!\d){_NOT_QUANTITY}")),
     (
         "task",
-        re.compile(rf"(?:任务)?(?:清单|列表|表)\s*(?:的|中|里)?\s*第?\s*(\d{{1,3}})(?!\d){_NOT_QUANTITY}"),
+        re.compile(
+            rf"(?:任务)?(?:清单|列表|(?<=任务)表)\s*(?:的|中|里)?\s*第?\s*(\d{{1,3}})(?!\d){_NOT_QUANTITY}"
+        ),
     ),
     ("task", re.compile(r"(?<!\d)(\d{1,3})\s*号\s*(?:工作)?任务")),
     (

@@ -53,7 +53,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "duration": re.compile(
-        r"多久|多长时间|多少时间|多长|几天|多少天|几个工作日|多少个?工作日|几个小时|多少小时|几个月|时限|用时|时长|多快|要等|等多|周期"
+        r"多久|多长时间|多少时间|多长|几天|多少天|几个工作日|多少个?工作日|(?:几|多少)个?(?:小时|钟头|星期|礼拜|周|自然日)|几个月|时限|用时|时长|多快|要等|等多|周期"
         r"|\bhow (?:long|fast|quickly|soon|often)\b|\bhow many (?:working )?(?:days|hours|weeks|months)\b|\btime limits?\b"
         r"|\bturnaround\b|\bprocessing time\b|\btake\b(?=.*\btime\b)",
         _F,
@@ -97,9 +97,10 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "contact": re.compile(
         r"(?:电话|号码|手机号|热线|邮箱|网址|网站)(?:是|号码|多少|呢|[?？])|(?:什么|哪个|联系|咨询|办公)(?:电话|号码|热线)|打(?:什么|哪个)电话"
         r"|(?:办公|办事|服务|窗口|大厅)?地址(?:是|在哪|在什么|多少|呢|[?？])|(?:什么|哪个)地址|窗口在哪|哪个窗口|联系方式|联系人|二维码|公众号叫"
-        r"|办公时间|上班时间|几点|周末|负责人|局长|主任是|领导是|叫什么名字|姓名|是谁(?:负责)?的?(?:领导|局长)"
+        r"|办公时间|上班时间|几点|周末(?=[^，,。；;]{0,8}(?:吗|呢|[?？]))|负责人|局长|主任是|领导是|叫什么名字|姓名|是谁(?:负责)?的?(?:领导|局长)"
         r"|哪位|(?:组长|区长|局长|主任|书记|处长|科长|领导|负责人)(?:是|叫|的?名字)|(?:办公室|办公|联系|咨询)电话"
-        r"|周几|星期几|门牌"
+        r"|周几|星期几|门牌|(?:电话|号码|手机号|热线|邮箱|网址|地址)[。.!！?？\s]*$"
+        r"|(?:告诉我|给我|发我|提供|查一?下)[^，,。？?]{0,12}(?:电话|号码|手机|邮箱|地址|名字|姓名)"
         r"|\bphone numbers?\b|\btelephone\b|\bcontact (?:number|details|information|person)\b|\bemail address\b"
         r"|\b(?:what|which)(?:'s| is| are) (?:the|their|its) (?:\w+ )?(?:phone|address|email|website)s?\b"
         r"|\bopening hours\b|\boffice hours\b"
@@ -135,7 +136,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
 _N = r"\d+(?:\s*\.\s*\d+)?"
 VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
     "duration": re.compile(
-        rf"{_N}\s*(?:个)?\s*(?:工作日|自然日|小时|天|日(?!前|起)|分钟|个月|周)|[一二两三四五六七八九十半]个?(?:工作日|小时|天|周)(?:内)?"
+        rf"{_N}”?\s*(?:个)?\s*(?:工作日|自然日|小时|天|日(?!前|起)|分钟|个月|周)|[一二两三四五六七八九十半]个?(?:工作日|小时|天|周)(?:内)?"
         r"|即办|即时办结|即来即办|立等可取|当场|当日|当天|秒批|秒办|一日办结|一日内|同日"
         r"|每(?:一)?(?:年|季度?|半年|月|周|星期|天|日)(?!度)"  # a frequency answers 多久…一次
     ),
@@ -166,8 +167,8 @@ HEDGES = re.compile(r"探索|推动|推进|力争|鼓励|支持|逐步|试点|�
 # Instructions addressed to the assistant inside a question. They never change what is answered: the span is
 # cut out before analysis.
 INJECTION = re.compile(
-    r"(?:请)?(?:忽略|无视|不要管|别管|忘掉|忘记|跳过|不用管|不必遵守|不要遵守)(?:掉)?(?:你|之前|上面|以上|前面|刚才|所有|全部|系统)?"
-    r"(?:的)?(?:所有|全部|一切)?(?:的)?(?:规则|指令|指示|设定|限制|要求|提示词?|约束|规定)[,，。;；!！]?"
+    r"(?:请)?(?:忽略|无视|不要管|别管|忘掉|忘记|跳过|不用管|不必遵守|不要遵守)(?:掉)?(?:你|之前|上面|以上|前面|刚才|所有|全部|一切|系统|的){0,5}"
+    r"(?:规则|指令|指示|设定|限制|要求|提示词?|约束|规定)[,，。;；!！]?"
     r"|(?:即使|就算|哪怕)(?:文件|文档|原文)?(?:里|中|上)?(?:没(?:有)?(?:写|提|规定)|未(?:写|提))(?:的话)?(?:也)?(?:要)?(?:回答|告诉我|编|说)?[,，。;；]?"
     r"|(?:你现在是|假装你是|扮演|你不再是|从现在起你是)[^,，。;；!！?？]*[,，。;；!！]?"
     r"|(?:直接|必须|一定要|务必)(?:告诉我|回答|给我|编(?:一个)?|猜(?:一个)?)"
@@ -245,6 +246,12 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     "task_count": re.compile(
         r"(?:附件|清单|一共|总共|共有|共计|共)[^?？]{0,6}(?:多少|几)(?:项|条|个)[^?？，,]{0,6}任务|任务(?:总数|数量|总量)|多少项任务"
         r"|\bhow many tasks\b|\btotal number of tasks\b|\bnumber of tasks\b",
+        _F,
+    ),
+    # how many numbered items the notice itself has (not the annex's tasks: task_count)
+    "item_count": re.compile(
+        r"(?:通知|正文|方案)[^?？]{0,14}(?:多少|几)(?:条|项|点)(?![^?？，,]{0,6}任务)"
+        r"|\bhow many (?:numbered )?(?:items|measures) (?:does|do|are|in)\b(?=[^?]*\b(?:notice|plan)\b)",
         _F,
     ),
     "annex": re.compile(
@@ -341,6 +348,9 @@ _WH_IN_MA_CLAUSE = re.compile(r"几|多少|多久|多长")
 _WH_AFTER_HAVING = re.compile(r"(?<=[有了过])(?:几|多少)")
 _TOLD_WH = re.compile(r"[有了过][^，,；;]{0,8}?(?:几|多少)")
 _REAL_COUNT = re.compile(r"一共|总共|共有|共计|到底|究竟|请问|分别")
+_POINTS_BACK = re.compile(
+    r"这种(?:情况|事|问题|行为)|这类(?:情况|事|问题|行为)|这(?:件)?事|这个(?:情况|事)|上述"
+)
 _ASKING_MARK = re.compile(r"吗|呢|谁|哪|什么|怎么|如何|能不能|能否|是否|有没有|可不可以|会不会|是不是|[?？]")
 
 
@@ -356,6 +366,10 @@ def indefinite_masked(text: str) -> str:
             return "".join(_WH_AFTER_HAVING.sub("某", c) for c in earlier) + _WH_IN_MA_CLAUSE.sub("某", last)
         if not _ASKING_MARK.search(last.replace("几", "").replace("多少", "")):
             return sentence
+        back = next((n for n, c in enumerate([*earlier, last]) if n and _POINTS_BACK.search(c)), 0)
+        if back:
+            # 这种情况谁管？ points back at what the clauses before it told (几家店约好了涨价): they ask nothing
+            earlier = [_WH_IN_MA_CLAUSE.sub("某", c) if n < back else c for n, c in enumerate(earlier)]
         told = [
             c if _REAL_COUNT.search(c) else _TOLD_WH.sub(lambda m: _WH_IN_MA_CLAUSE.sub("某", m.group(0)), c)
             for c in earlier
@@ -363,6 +377,9 @@ def indefinite_masked(text: str) -> str:
         return "".join(told) + last
 
     return "".join(mask(p) for p in re.findall(r"[^。？?！!]*[。？?！!]?", text) if p)
+
+
+_RATIO_OF_AMOUNT = re.compile(r"(?:金额|额度|费用|价格|价款|总额|款项?)的?(?:百分之|比例|几成|占比|%)")
 
 
 def ask_kinds(text: str) -> list[str]:
@@ -375,6 +392,8 @@ def ask_kinds(text: str) -> list[str]:
         kinds.remove("count")
     if "contact" in kinds and "lead" in kinds and not re.search(r"谁|who", text):
         kinds.remove("lead")
+    if "rate" in kinds and "amount" in kinds and _RATIO_OF_AMOUNT.search(text):
+        kinds.remove("amount")  # 合同金额的百分之几: the amount is what the share is of
     return kinds
 
 

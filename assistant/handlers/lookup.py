@@ -5,7 +5,7 @@ Also answers on given records (an explicit task number with an ask, a follow-up 
 from __future__ import annotations
 
 from assistant.analysis import Analysis
-from assistant.answerable import Verdict, check_evidence, check_scope
+from assistant.answerable import Verdict, check_evidence, check_scope, told_around
 from assistant.compose import (
     english_value,
     hedge_of,
@@ -86,9 +86,11 @@ class LookupHandler:
     def answer(self, analysis: Analysis, ctx: Context) -> Answer:
         """Retrieve, check, compose."""
         scope = check_scope(analysis)
-        if not scope.answerable:
+        if not scope.answerable and scope.reason != "foreign_topic":
             return refusal(analysis, "refused")
         ranked, timings = gather(analysis, ctx)
+        if not scope.answerable and not told_around(analysis, ranked):
+            return refusal(analysis, "refused")
         verdict = check_evidence(analysis, ranked)
         answer = compose(analysis, ctx, ranked, verdict)
         answer.timings.update(timings)

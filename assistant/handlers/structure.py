@@ -242,6 +242,22 @@ def _task_count(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
     )
 
 
+def _item_count(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
+    """How many numbered items the notice has, and the parts they sit in."""
+    holding = [p for p in doc.parts if p.item_indexes]
+    return _fact(
+        "item_count",
+        META_TITLE,
+        doc.meta.title,
+        "实施方案",
+        lang,
+        n=str(len(doc.items)),
+        last=int_to_cn(len(doc.items)),
+        first_part=holding[0].heading if holding else "",
+        last_part=holding[-1].heading if holding else "",
+    )
+
+
 def _annex(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
     m = doc.meta
     return _fact(
@@ -297,6 +313,7 @@ _FACTS = {
     "guiding": _guiding,
     "recipients": _recipients,
     "task_count": _task_count,
+    "item_count": _item_count,
     "annex": _annex,
     "cover": _cover,
     "heads": _heads,
