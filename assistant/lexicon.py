@@ -381,15 +381,19 @@ def is_content_word(word: str) -> bool:
 
 
 @cache
-def _places() -> frozenset[str]:
+def _place_groups() -> dict[str, list[str]]:
     data = tomllib.loads(resources.files("assistant").joinpath("places.toml").read_text(encoding="utf-8"))
-    return frozenset(name for names in data["places"].values() for name in names)
+    return dict(data["places"])
+
+
+@cache
+def _places() -> frozenset[str]:
+    return frozenset(name for names in _place_groups().values() for name in names)
 
 
 @cache
 def _countries() -> frozenset[str]:
-    data = tomllib.loads(resources.files("assistant").joinpath("places.toml").read_text(encoding="utf-8"))
-    return frozenset(data["places"].get("countries", []))
+    return frozenset(_place_groups().get("countries", []))
 
 
 @cache

@@ -221,6 +221,8 @@ def _first_line(
             # a long sentence shows its clauses most about the question (以…为主题, not its opening clauses)
             clause = _quoted(analysis, best).rstrip("。；，")
             shown.append(clause)
+            if (detail := _district_detail(top, best)) is not None:
+                quotes.append(detail)
             key = "part_yesno" if kind == "yesno" else "part_content"
             parts.append(
                 format_phrase(
@@ -255,6 +257,18 @@ def _first_line(
     if any(k in ("lead", "coop") for k in kinds) and not shown:
         shown.append(record_title(ctx.doc, top.type, top.ref))
     return first, unique, shown
+
+
+def _district_detail(record: RecordEvidence, best: ScoredSentence) -> ScoredSentence | None:
+    """When the best sentence of a row is its city-level task (the general commitment), the district measure's
+    sentence most about the question: what the district concretely does (where, which platform, which body)."""
+    if record.type != "task" or best.sentence.cell != "city":
+        return None
+    district = [
+        s for s in record.sentences if s.sentence.cell != "city" and (s.rare or s.topic >= best.topic * 0.5)
+    ]
+    district.sort(key=lambda s: (-s.score, s.sentence.position))
+    return district[0] if district else None
 
 
 def _value_sentences(record: RecordEvidence, kind: str) -> list[ScoredSentence]:

@@ -620,3 +620,9 @@ def test_a_question_that_names_the_notice_as_its_source_prefers_its_items(
     item = score_record(analysis, ctx.doc, ctx.sentences[("item", 5)], "item", 5)
     task = score_record(analysis, ctx.doc, ctx.sentences[("task", 88)], "task", 88)
     assert item.named_source is in_notice and not task.named_source
+
+
+def test_a_city_level_answer_is_followed_by_what_the_district_concretely_does(service) -> None:  # type: ignore[no-untyped-def]
+    lines = service.ask("税务局除了大厅，还有没有自助办税的地方？").answer.splitlines()
+    assert "〔任务147〕" in lines[0] and "直港大道" not in lines[0]  # the city-level commitment first
+    assert "区级措施" in lines[1] and "直港大道" in lines[1]  # then the district's own places, verbatim
