@@ -18,6 +18,7 @@ from assistant.vocabulary import (
     KIND_CUES,
     LIST_CUE,
     SCAFFOLD_EN,
+    SCAFFOLD_ZH,
     STRUCTURE_CUES,
     TASK_REQUEST,
     VALUE_KINDS,
@@ -103,6 +104,7 @@ class Analysis:
     qualifiers: list[TopicTerm] = field(default_factory=list)
     task_request: bool = False  # asks to produce something (起草一份…, translate …), not about the document
     in_notice: bool = False  # says the notice's own text is where it is said (通知里说的…), not the annex
+    asked_noun: str = ""  # the noun a which-question asks to enumerate (哪些重点领域 -> 重点领域)
     heading: str = (
         ""  # the Chinese words an English question names a part by (政务 for "government services")
     )
@@ -284,12 +286,25 @@ def analyse(
     analysis.qualifiers = qualifier_terms(asking, topic, lexicon) if VALUE_KINDS & set(analysis.kinds) else []
     analysis.task_request = bool(TASK_REQUEST.search(low))
     analysis.in_notice = bool(_IN_NOTICE.search(low)) and not _TASK_WORDS.search(low)
+    analysis.asked_noun = asked_noun(low)
     if _asks_for_heads(low, doc):
         analysis.structure.insert(0, "heads")
     if not analysis.structure and _asks_for_goal_year(analysis, doc):
         analysis.structure.append("goals")
     _attach_previous(analysis, history, doc, text)
     return analysis
+
+
+_WHICH_NOUN = re.compile(
+    r"哪(?:些|几[个类项种条家]?)([\u4e00-\u9fff]{2,4}?)(?=[?？，,。吗呢]|$|在|是|有|可以|能|需要|要)"
+)
+
+
+def asked_noun(text: str) -> str:
+    """The noun a which-question asks to enumerate (圈定了哪些重点领域 -> 重点领域), or ""."""
+    found = _WHICH_NOUN.search(text)
+    noun = found.group(1) if found else ""
+    return "" if noun in SCAFFOLD_ZH else noun
 
 
 def _has_own_matter(analysis: Analysis, count_units: bool = True) -> bool:
@@ -386,7 +401,7 @@ _MEASURED = (
     ),
     re.compile(r"(?:多少|多大)(?:的)?([\u4e00-\u9fff]{2,6})"),
 )
-_MEASURED_KINDS = {"amount", "rate", "statistic"}
+_MEASURED_KINDS = {"amount", "rate", "size", "statistic"}
 
 
 def step_terms(asking: str, topic: list[TopicTerm], kinds: list[str] | None = None) -> list[TopicTerm]:

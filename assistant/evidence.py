@@ -38,11 +38,14 @@ class ScoredSentence:
 
     partial: float = 0.0
     step: bool = True  # mentions the step the question asks about (True when it asks about none)
+    enumerates: bool = False  # names the noun a which-question asks to enumerate (哪些重点领域)
 
     @property
     def score(self) -> float:
         """Topic overlap first, a stated value of the asked kind next; characters of unknown words break ties."""
-        return self.topic + (0.6 if self.value else 0.0) + (0.3 if self.rare else 0.0) + 0.2 * self.partial
+        value = 0.6 if self.value else 0.0
+        enumerates = 0.4 if self.enumerates else 0.0
+        return self.topic + value + (0.3 if self.rare else 0.0) + 0.2 * self.partial + enumerates
 
 
 @dataclass
@@ -157,6 +160,7 @@ def score_record(
                 rare=any(_mentions(t, text) for t in rare),
                 partial=_char_share(analysis, text),
                 step=qualified and _states_step(analysis, text, value_kinds),
+                enumerates=bool(analysis.asked_noun) and analysis.asked_noun in text,
             )
         )
     return RecordEvidence(

@@ -18,6 +18,7 @@ AskKind = Literal[
     "deadline",  # by when / which year
     "amount",  # money: fee, price, subsidy, fine
     "rate",  # percentage, ratio, rate
+    "size",  # a measured size: capacity, area, scale, output
     "count",  # how many (of something)
     "yesno",  # can / is it allowed / is there
     "contact",  # phone, address, office hours, a person's name
@@ -29,7 +30,7 @@ AskKind = Literal[
 
 #: Kinds whose answer is a value that must be stated in the cited text (else: "the document does not state").
 VALUE_KINDS: frozenset[str] = frozenset(
-    {"duration", "deadline", "amount", "rate", "count", "contact", "procedure", "statistic", "names"}
+    {"duration", "deadline", "amount", "rate", "size", "count", "contact", "procedure", "statistic", "names"}
 )
 
 _F = re.IGNORECASE
@@ -80,6 +81,11 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"比例|占比|百分之|百分比|几成|税率|利率|费率|多少%|\bpercent\w*|\bratio\b|\brate\b|\bshare of\b",
         _F,
     ),
+    "size": re.compile(
+        r"(?:容量|面积|规模|功率|产能|体量|吨位|装机)(?:有|是|能有|能达到|达到)?多(?:大|少|高)"
+        r"|\bhow (?:big|large)\b|\b(?:what|which) (?:is the )?(?:capacity|area|size|scale)\b",
+        _F,
+    ),
     "count": re.compile(
         r"多少(?:家|个(?!工作日|小时|月|自然日)|项|条|次|类|户|件|人|名|种|所|批|座|趟|班|列|回|轮|期)|(?<![好几哪])几(?:家|个(?!工作日|小时|月)|项|条|次|类|户|件|种|所|批|趟|班|列|回|轮|期)"
         r"|\bhow many\b(?! (?:working )?(?:days|hours|weeks|months))|\bnumber of\b",
@@ -115,6 +121,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "names": re.compile(
         r"(?:哪些|哪几家|哪几个|哪家|哪个)(?:的)?[^，,。？?]{0,4}(?:公司|银行)|名单(?:里|上|中)?(?:都)?(?:有|是)(?:哪些|谁|哪几)"
+        r"|(?:哪些|哪几家|哪家)(?:企业|公司|银行)[^，,。？?]{0,4}(?:在|上|进|列入)(?:了)?名单"
         r"|\b(?:which|what) (?:\w+ )?(?:companies|banks|firms)\b|\bnames? of the (?:\w+ )?(?:companies|banks|firms)\b",
         _F,
     ),
@@ -148,6 +155,7 @@ VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
     "count": re.compile(
         rf"{_N}\s*(?:个|家|项|类|户|件|次|所|条|批|人|名|万户|万家|座|处|种|份|张|台)(?!工作日|小时|月)"
     ),
+    "size": re.compile(rf"{_N}\s*(?:千瓦|兆瓦|kw|mw|平方米|平方公里|亩|万吨|吨|立方米|万平方米)", re.I),
     "contact": re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|12345|地址[:：]|路\d+号|邮箱[:：]|网址[:：]"),
     "procedure": re.compile(
         r"(?:条件|材料|流程|程序|步骤|要件)(?:为|是|包括|如下|：|:)|凭.{1,12}(?:即可|办理)"

@@ -42,6 +42,22 @@ def part_ordinal(text: str) -> int | None:
     return None
 
 
+_FIRST_PART = re.compile(r"(?:头一?|开头的?|首|第一)(?:个)?(?:部分|板块)")
+_LAST_PART = re.compile(r"(?:最后|末尾|结尾)(?:的)?(?:一)?(?:个)?(?:部分|板块)")
+
+
+def named_parts(doc: PolicyDocument, query: str) -> list[NoticePart]:
+    """Every notice part a query names by ordinal, in the order named: 第二部分, 头一部分 (the first), 最后一部分 (the
+    last)."""
+    found: list[tuple[int, int]] = [
+        (m.start(), numeral_value(m.group(1)) or 0) for m in PART_ORDINAL_RE.finditer(query)
+    ]
+    found += [(m.start(), 1) for m in _FIRST_PART.finditer(query)]
+    found += [(m.start(), len(doc.parts)) for m in _LAST_PART.finditer(query)]
+    parts = [doc.part(index) for _, index in sorted(found)]
+    return list({p.index: p for p in parts if p is not None}.values())
+
+
 def find_part(doc: PolicyDocument, query: str) -> NoticePart | None:
     """The notice part a query names by ordinal (第三部分 -> 三、) or by (partial) heading text."""
     return _find(doc.parts, query, doc.part, doc)

@@ -4,6 +4,8 @@ Also answers on given records (an explicit task number with an ask, a follow-up 
 
 from __future__ import annotations
 
+import re
+
 from assistant.analysis import Analysis
 from assistant.answerable import Verdict, check_evidence, check_scope, told_around
 from assistant.compose import (
@@ -22,13 +24,15 @@ from assistant.evidence import RecordEvidence, ScoredSentence, rank_records, sco
 from assistant.handlers.base import Context, refusal
 from assistant.lexicon import expansion_terms
 from assistant.models import Answer, Citation
-from assistant.vocabulary import VALUE_KINDS, has_value
+from assistant.vocabulary import KIND_CUES, VALUE_KINDS, has_value
 from prompts import format_phrase
 
 RELATED_RATIO = 0.8
 MAX_RELATED = 2
 CANDIDATES = 20
 EN_TOPIC_WINDOW = 2
+# A second value sentence of the same cell is shown when it scores this share of the best one (chosen on dev).
+CLOSE_VALUE_SHARE = 0.85
 
 
 def retrieval_query(analysis: Analysis) -> str:
@@ -198,6 +202,7 @@ def _first_line(
             )
         elif kind in VALUE_KINDS:
             chosen = _value_sentences(top, kind)
+            chosen += [s for s in _per_part_values(analysis, top, kind) if s not in chosen]
             for sentence in chosen:
                 clause = value_clause(
                     sentence.sentence.text, [kind], lambda c: topic_overlap(analysis, c.lower())
@@ -272,15 +277,44 @@ def _district_detail(record: RecordEvidence, best: ScoredSentence) -> ScoredSent
 
 
 def _value_sentences(record: RecordEvidence, kind: str) -> list[ScoredSentence]:
-    """The best sentence stating a value of `kind` (and a second from the other cell, when both state one)."""
+    """The best sentence stating a value of `kind`; a second from the other cell, when both state one; and a
+    second of the same cell when it matches the question about as well (5日内核发确认书 and 全流程8天内 of one
+    row: the question cannot tell which it means, so both are shown)."""
     holding = record.stating(kind)
     holding.sort(key=lambda s: (-s.score, s.sentence.position))
     if not holding:
         return []
     best = holding[0]
     other = [s for s in holding[1:] if s.sentence.cell != best.sentence.cell and s.rare]
+    close = [
+        s
+        for s in holding[1:]
+        if s.sentence.cell == best.sentence.cell and s.score >= best.score * CLOSE_VALUE_SHARE
+    ]
     # the city-level target is the row's headline commitment; the district measure details it
-    return sorted([best, *other[:1]], key=lambda s: s.sentence.cell != "city")
+    return sorted([best, *other[:1], *close[:1]], key=lambda s: s.sentence.cell != "city")
+
+
+def _per_part_values(analysis: Analysis, record: RecordEvidence, kind: str) -> list[ScoredSentence]:
+    """A question asking the same kind twice (分成几类？又分成几个阶段？) asks about two things: for each asking
+    sentence, the stating sentence that shares most of its wording."""
+    parts = [p for p in re.split(r"[?？]", analysis.question) if KIND_CUES[kind].search(p.lower())]
+    if len(parts) < 2:
+        return []
+    # each part names its own matter, so any sentence of the row stating the kind may answer it
+    holding = [s for s in record.sentences if s.step and has_value(kind, s.sentence.text)]
+    picked: list[ScoredSentence] = []
+    for part in parts:
+        grams = {part[i : i + 2] for i in range(len(part) - 1) if _CJK_PAIR.fullmatch(part[i : i + 2])}
+        shared = {id(s): sum(g in s.sentence.text for g in grams) for s in holding}
+        best = max(holding, key=lambda s: shared[id(s)], default=None)
+        if best is not None and shared[id(best)] >= MIN_SHARED_PAIRS and best not in picked:
+            picked.append(best)
+    return picked
+
+
+_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+MIN_SHARED_PAIRS = 2  # a part's sentence shares at least two character pairs with it (工程, 阶段)
 
 
 def _units_of(ctx: Context, record: RecordEvidence) -> tuple[list[str], list[str]]:

@@ -11,12 +11,13 @@ from assistant.handlers.base import Context
 from assistant.markers import int_to_cn
 from assistant.models import Answer, Citation
 from ingest.annex import COLUMNS
-from ingest.records import NoticeItem, PolicyDocument
-from ingest.structure import find_annex_section, find_notice_section, find_part, shared_heads
+from ingest.records import NoticeItem, NoticePart, PolicyDocument
+from ingest.structure import find_annex_section, find_notice_section, find_part, named_parts, shared_heads
 from prompts import format_phrase
 
 _ANNEX_WORDS = re.compile(r"附件|附表|任务清单|任务|清单|\bannex\b|\btasks?\b|\brows?\b", re.I)
 _PART_WORDS = re.compile(r"部分|板块|方面|\bpart\b|\bsection\b|这一?块|这一?章", re.I)
+_NAMES_ASK = re.compile(r"叫什么|是什么|名称|标题|题目|分别")
 _LIST_OR_SCOPE = re.compile(
     r"哪几|哪些|哪[一二两三四五六七八九十]|包括|包含|有几|几项|几条|多少|从第|到第|第几|范围|讲什么|讲的是|内容|什么|标题"
     r"|\bwhich\b|\bwhat\b|\bhow many\b|\blist\b",
@@ -61,6 +62,9 @@ class StructureHandler:
 
     def _scoped(self, analysis: Analysis, doc: PolicyDocument) -> Answer | None:
         question = analysis.heading or analysis.question
+        several = named_parts(doc, question) if analysis.language == "zh" else []
+        if len(several) >= 2 and _NAMES_ASK.search(question):
+            return _part_names(analysis, doc, several)
         if not analysis.names_part and "closing" not in analysis.structure:
             section = find_notice_section(doc, question)
             return _subsection(analysis, doc, section.title) if section else None
@@ -94,6 +98,22 @@ class StructureHandler:
         quote = "实施方案" if lang == "zh" else ""
         cites = [meta_citation(META_TITLE, doc.meta.title, quote)] if quote else []
         return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="meta")
+
+
+def _part_names(analysis: Analysis, doc: PolicyDocument, parts: list[NoticePart]) -> Answer:
+    """正文头一部分和最后一部分分别叫什么: each named part's heading."""
+    lang = analysis.language
+    names = format_phrase("part_item_separator", lang).join(
+        format_phrase("part_name", lang, cn=int_to_cn(p.index), index=str(p.index), heading=p.heading)
+        for p in parts
+    )
+    text = format_phrase("part_names", lang, parts=names, marker=marker("meta", META_TITLE, lang))
+    return Answer(
+        answer=text,
+        citations=[meta_citation(META_TITLE, doc.meta.title, "实施方案")],
+        language=lang,
+        intent="meta",
+    )
 
 
 def _part_items(analysis: Analysis, doc: PolicyDocument, index: int) -> Answer:

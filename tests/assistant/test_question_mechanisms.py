@@ -15,7 +15,7 @@ from assistant.question_text import extract_references
 from assistant.service import resolve_followup
 from assistant.vocabulary import ask_kinds, has_value, strip_injection
 from ingest.annex import COLUMNS
-from ingest.structure import named_heading, shared_heads
+from ingest.structure import named_heading, named_parts, shared_heads
 
 
 @pytest.fixture(scope="module")
@@ -626,3 +626,36 @@ def test_a_city_level_answer_is_followed_by_what_the_district_concretely_does(se
     lines = service.ask("税务局除了大厅，还有没有自助办税的地方？").answer.splitlines()
     assert "〔任务147〕" in lines[0] and "直港大道" not in lines[0]  # the city-level commitment first
     assert "区级措施" in lines[1] and "直港大道" in lines[1]  # then the district's own places, verbatim
+
+
+def test_the_noun_a_which_question_enumerates_picks_the_sentence_that_lists_it(ctx: Context) -> None:
+    analysis = _analyse(ctx, "放宽准入限制涉及哪些重点领域？")
+    assert analysis.asked_noun == "重点领域"
+    best = score_record(analysis, ctx.doc, ctx.sentences[("item", 8)], "item", 8).best(1)[0]
+    assert best.enumerates and "金融服务" in best.sentence.text
+
+
+def test_two_values_of_one_row_that_fit_the_question_equally_are_both_shown(service) -> None:  # type: ignore[no-untyped-def]
+    first = service.ask("小型低风险项目的竣工规划核实和不动产登记要几天？").answer.splitlines()[0]
+    assert "5日内" in first and "8天内" in first  # the question cannot tell which of the row's two it means
+
+
+def test_a_measured_size_is_a_kind_of_its_own(service) -> None:  # type: ignore[no-untyped-def]
+    assert ask_kinds("这个园区规划面积有多大？") == ["size"]
+    answer = service.ask("这个园区规划面积有多大？")
+    assert answer.refused and "规模" in answer.answer.splitlines()[0]
+
+
+def test_which_enterprises_are_on_a_list_asks_for_names() -> None:
+    assert "names" in ask_kinds("具体哪些企业进了名单？")
+
+
+def test_the_same_kind_asked_twice_answers_each_part_from_its_own_sentence(service) -> None:  # type: ignore[no-untyped-def]
+    first = service.ask("工程项目按几类管？审批又设了几个阶段？").answer.splitlines()[0]
+    assert "6类" in first and "4个阶段" in first
+
+
+def test_several_parts_named_by_ordinal_get_each_heading(service, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    assert [p.index for p in named_parts(ctx.doc, "开头的部分跟第四部分各叫什么")] == [1, 4]
+    first = service.ask("开头的部分跟第四部分各叫什么名称？").answer.splitlines()[0]
+    assert "一、总体要求" in first and "四、营造透明便利的开放环境" in first
