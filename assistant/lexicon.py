@@ -66,6 +66,10 @@ class DocumentLexicon:
     _two_char_sounds: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
     _by_length: dict[int, list[str]] = field(default_factory=dict)
     _by_pinyin: dict[str, str] = field(default_factory=dict)
+    _pair_chars: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    _text_pairs: frozenset[str] = (
+        frozenset()
+    )  # every two-character run of the text (a set lookup, not a scan)
 
     @property
     def max_idf(self) -> float:
@@ -130,7 +134,10 @@ class DocumentLexicon:
         return "".join(out)
 
     def _sound_alike(self, pair: str) -> str | None:
-        if pair in self.text or pair in _general_words():
+        first, second = self._pair_chars
+        if pair[0] not in first and pair[1] not in second:
+            return None  # a fix keeps one character in place: no word starts or ends like this pair
+        if pair in self._text_pairs or pair in _general_words():
             return None
         # A function character (和, 的, 是) is only corrected into a word of the asking vocabulary without one:
         # 配和 -> 配合, but 几乘 stays (not 几成).
@@ -152,6 +159,8 @@ class DocumentLexicon:
         )
         for word in sorted(set(pairs), key=lambda w: -self.df(w)):
             self._two_char_sounds.setdefault(tuple(lazy_pinyin(word)), []).append(word)
+        self._pair_chars = (frozenset(w[0] for w in pairs), frozenset(w[1] for w in pairs))
+        self._text_pairs = frozenset(self.text[i : i + 2] for i in range(len(self.text) - 1))
 
     def topic_terms(self, question: str, language: str) -> list[TopicTerm]:
         """The question's topic words (scaffolding removed), each weighed and mapped to the document."""
