@@ -269,8 +269,14 @@ def _district_detail(record: RecordEvidence, best: ScoredSentence) -> ScoredSent
     sentence most about the question: what the district concretely does (where, which platform, which body)."""
     if record.type != "task" or best.sentence.cell != "city":
         return None
+    city = best.sentence.text.strip().rstrip("。；")
     district = [
-        s for s in record.sentences if s.sentence.cell != "city" and (s.rare or s.topic >= best.topic * 0.5)
+        s
+        for s in record.sentences
+        if s.sentence.cell != "city"
+        and (s.rare or s.topic >= best.topic * 0.5)
+        # a district measure that repeats the city task word for word (按照市级部署，…) adds nothing
+        and len(_CJK_CHAR.findall(s.sentence.text.replace(city, ""))) >= MIN_NEW_DETAIL
     ]
     district.sort(key=lambda s: (-s.score, s.sentence.position))
     return district[0] if district else None
@@ -314,7 +320,9 @@ def _per_part_values(analysis: Analysis, record: RecordEvidence, kind: str) -> l
 
 
 _CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
-MIN_SHARED_PAIRS = 2  # a part's sentence shares at least two character pairs with it (工程, 阶段)
+MIN_SHARED_PAIRS = 2
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+MIN_NEW_DETAIL = 12  # Chinese characters a district sentence must add to the city task it repeats  # a part's sentence shares at least two character pairs with it (工程, 阶段)
 
 
 def _units_of(ctx: Context, record: RecordEvidence) -> tuple[list[str], list[str]]:

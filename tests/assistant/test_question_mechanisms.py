@@ -659,3 +659,9 @@ def test_several_parts_named_by_ordinal_get_each_heading(service, ctx: Context) 
     assert [p.index for p in named_parts(ctx.doc, "开头的部分跟第四部分各叫什么")] == [1, 4]
     first = service.ask("开头的部分跟第四部分各叫什么名称？").answer.splitlines()[0]
     assert "一、总体要求" in first and "四、营造透明便利的开放环境" in first
+
+
+def test_a_district_measure_that_repeats_the_city_task_is_not_quoted_again(service) -> None:  # type: ignore[no-untyped-def]
+    # task 146's district measure is 按照市级部署 + the city task word for word
+    lines = service.ask("财产和行为税能和企业所得税一起申报吗？").answer.splitlines()
+    assert "〔任务146〕" in lines[0] and not any("区级措施" in line for line in lines)
