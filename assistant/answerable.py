@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.analysis import MIN_TOPIC_IDF, Analysis
-from assistant.evidence import RecordEvidence
+from assistant.evidence import RecordEvidence, mentions
 from assistant.vocabulary import VALUE_KINDS
 
 Reason = Literal[
@@ -58,10 +58,7 @@ def told_around(analysis: Analysis, ranked: list[RecordEvidence]) -> bool:
     rare = [t for t in analysis.rare_terms(2) if t.idf >= MIN_TOPIC_IDF and not t.fragment]
     if len(rare) < 2:
         return False
-    return any(
-        all(any(form in s.sentence.text.lower() for form in t.doc_forms) for t in rare)
-        for s in ranked[0].sentences
-    )
+    return any(all(mentions(t, s.sentence.text.lower()) for t in rare) for s in ranked[0].sentences)
 
 
 def check_evidence(analysis: Analysis, ranked: list[RecordEvidence]) -> Verdict:

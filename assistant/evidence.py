@@ -61,9 +61,8 @@ class RecordEvidence:
     title_coverage: float = 0.0
     coverage_weight: float = 0.9
     topicless: bool = False
-    named_source: bool = (
-        False  # the question names this record's kind as where it is said (通知里 -> an item)
-    )
+    # the question names this record's kind as where it is said (通知里 -> an item)
+    named_source: bool = False
 
     @property
     def key(self) -> tuple[str, int]:
@@ -104,7 +103,8 @@ class RecordEvidence:
 _FORM_CREDIT = (1.0, 0.8, 0.65, 0.5)
 
 
-def _mentions(term: TopicTerm, text: str) -> bool:
+def mentions(term: TopicTerm, text: str) -> bool:
+    """Does (lower-cased) `text` contain one of the document's forms of `term`?"""
     return any(form in text for form in term.doc_forms)
 
 
@@ -148,7 +148,7 @@ def score_record(
     rare = analysis.rare_terms()
     full = record_text(doc, kind, ref).lower()
     # a record that never names the variant asked about (普通注销 of a row on 简易注销) states no value for it
-    qualified = all(_mentions(q, full) for q in analysis.qualifiers)
+    qualified = all(mentions(q, full) for q in analysis.qualifiers)
     scored = []
     for sentence in sentences:
         text = sentence.text.lower()
@@ -157,7 +157,7 @@ def score_record(
                 sentence=sentence,
                 topic=topic_overlap(analysis, text),
                 value=any(has_value(k, sentence.text) for k in value_kinds),
-                rare=any(_mentions(t, text) for t in rare),
+                rare=any(mentions(t, text) for t in rare),
                 partial=_char_share(analysis, text),
                 step=qualified and _states_step(analysis, text, value_kinds),
                 enumerates=bool(analysis.asked_noun) and analysis.asked_noun in text,
@@ -185,7 +185,7 @@ def _states_step(analysis: Analysis, text: str, value_kinds: list[str]) -> bool:
     if not analysis.step:
         return True
     return any(
-        all(_mentions(t, clause) for t in analysis.step) and any(has_value(k, clause) for k in value_kinds)
+        all(mentions(t, clause) for t in analysis.step) and any(has_value(k, clause) for k in value_kinds)
         for clause in re.split(r"[，,；;]", text)
     )
 

@@ -67,9 +67,8 @@ class DocumentLexicon:
     _by_length: dict[int, list[str]] = field(default_factory=dict)
     _by_pinyin: dict[str, str] = field(default_factory=dict)
     _pair_chars: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
-    _text_pairs: frozenset[str] = (
-        frozenset()
-    )  # every two-character run of the text (a set lookup, not a scan)
+    # every two-character run of the text (a set lookup, not a scan)
+    _text_pairs: frozenset[str] = frozenset()
 
     @property
     def max_idf(self) -> float:
@@ -334,28 +333,28 @@ _FUNCTION_TAGS = ("r", "m", "q", "d", "p", "c", "u", "y", "e", "o", "f", "t", "z
 
 
 @cache
-def _general_dictionary() -> dict[str, tuple[int, str]]:
-    """Word -> (count, part-of-speech tag) from jieba's general dictionary."""
+def _general_dictionary() -> tuple[dict[str, int], dict[str, str]]:
+    """jieba's general dictionary, read once: word -> count, and word -> part-of-speech tag."""
     path = Path(jieba.__file__).parent / "dict.txt"
-    entries: dict[str, tuple[int, str]] = {}
+    counts: dict[str, int] = {}
+    tags: dict[str, str] = {}
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             parts = line.split()
             if len(parts) == 3:
-                entries[parts[0]] = (int(parts[1]), parts[2])
-    return entries
+                counts[parts[0]] = int(parts[1])
+                tags[parts[0]] = parts[2]
+    return counts, tags
 
 
-@cache
 def _general_tags() -> dict[str, str]:
     """Word -> part-of-speech tag from jieba's general dictionary."""
-    return {word: tag for word, (_, tag) in _general_dictionary().items()}
+    return _general_dictionary()[1]
 
 
-@cache
 def _general_counts() -> dict[str, int]:
     """Word -> how often general Chinese uses it (jieba's dictionary counts)."""
-    return {word: count for word, (count, _) in _general_dictionary().items()}
+    return _general_dictionary()[0]
 
 
 # Weight of an unknown word that is not a noun of general Chinese: a segmentation fragment, not a topic.

@@ -33,6 +33,12 @@ CANDIDATES = 20
 EN_TOPIC_WINDOW = 2
 # A second value sentence of the same cell is shown when it scores this share of the best one (chosen on dev).
 CLOSE_VALUE_SHARE = 0.85
+# Each part of a question asking one kind twice is answered by a sentence sharing this many character pairs with it.
+MIN_SHARED_PAIRS = 2
+# Chinese characters a district sentence must add to the city task it repeats to be worth quoting under it.
+MIN_NEW_DETAIL = 12
+_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 def retrieval_query(analysis: Analysis) -> str:
@@ -317,12 +323,6 @@ def _per_part_values(analysis: Analysis, record: RecordEvidence, kind: str) -> l
         if best is not None and shared[id(best)] >= MIN_SHARED_PAIRS and best not in picked:
             picked.append(best)
     return picked
-
-
-_CJK_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
-MIN_SHARED_PAIRS = 2
-_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
-MIN_NEW_DETAIL = 12  # Chinese characters a district sentence must add to the city task it repeats  # a part's sentence shares at least two character pairs with it (工程, 阶段)
 
 
 def _units_of(ctx: Context, record: RecordEvidence) -> tuple[list[str], list[str]]:

@@ -5,6 +5,8 @@ cover letter and table columns answered from data."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from assistant.analysis import Analysis, analyse, focus_text
@@ -620,6 +622,8 @@ def test_a_question_that_names_the_notice_as_its_source_prefers_its_items(
     item = score_record(analysis, ctx.doc, ctx.sentences[("item", 5)], "item", 5)
     task = score_record(analysis, ctx.doc, ctx.sentences[("task", 88)], "task", 88)
     assert item.named_source is in_notice and not task.named_source
+    if in_notice:  # the item ranks higher than it would without the named source
+        assert item.score > dataclasses.replace(item, named_source=False).score
 
 
 def test_a_city_level_answer_is_followed_by_what_the_district_concretely_does(service) -> None:  # type: ignore[no-untyped-def]
