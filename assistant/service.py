@@ -33,7 +33,7 @@ from assistant.handlers.structure import StructureHandler
 from assistant.handlers.units import UnitListHandler
 from assistant.lexicon import DocumentLexicon, build_lexicon
 from assistant.llm import generate_answer, make_chat_model, sources_for_prompt
-from assistant.loader import IndexHolder, LoadedIndex
+from assistant.loader import IndexHolder, LoadedIndex, return_freed_memory
 from assistant.models import Answer, Citation
 from assistant.question_text import validate_question
 from assistant.vocabulary import LIST_CUE
@@ -178,6 +178,7 @@ class PolicyQAService:
                         sentences=record_sentences(index.document),
                     )
                     self._state = state
+                    return_freed_memory()  # the superseded version's lexicon and sentences
         return Context(
             doc=index.document,
             units=self.units,
