@@ -278,6 +278,9 @@ def analyse(
     if analysis.listing and _has_own_matter(analysis, count_units=False):
         # 政务服务中心进驻事项负面清单制度，配合单位有哪些: the units of a matter, not the tasks of a unit
         analysis.listing = False
+    elif _asks_role_of_unit_alone(analysis):
+        # 区交通局牵头负责的是哪几项 / 区税务局 牵头任务: a unit has no lead unit, so its role asks for its rows
+        analysis.listing = True
     if not analysis.about_document and _has_own_matter(analysis):
         # 政府采购代理机构管理办法由哪个部门出台: the issuer of another act, not of this notice
         analysis.structure = [n for n in analysis.structure if n not in DOCUMENT_OR_TOPICLESS_CUES]
@@ -317,6 +320,25 @@ def _has_own_matter(analysis: Analysis, count_units: bool = True) -> bool:
         and t.text not in asking
         and not any(t.text in unit for unit in analysis.units)  # 法院 of 区法院
         for t in analysis.topic
+    )
+
+
+# What a question that names only a unit may ask for its rows: the role (牵头, 配合), their content or count.
+_ROLE_KINDS = frozenset({"lead", "coop"})
+_UNIT_ROWS_KINDS = _ROLE_KINDS | {"content", "count"}
+
+
+def _asks_role_of_unit_alone(analysis: Analysis) -> bool:
+    """A role asked of a named unit, with no matter of its own and no row named: the unit's rows in that role
+    (asking who leads a unit means nothing). Any other kind (its phone, its address) is not a list."""
+    kinds = set(analysis.kinds)
+    return (
+        len(analysis.units) == 1
+        and bool(kinds & _ROLE_KINDS)
+        and kinds <= _UNIT_ROWS_KINDS
+        and not analysis.task_numbers
+        and not analysis.item_numbers
+        and not _has_own_matter(analysis, count_units=False)
     )
 
 
@@ -433,8 +455,12 @@ def _asks_for_goal_year(analysis: Analysis, doc: PolicyDocument) -> bool:
     year = str(doc.meta.target_year)
     if year not in analysis.question or analysis.units or analysis.task_numbers or analysis.item_numbers:
         return False
-    words = [t for t in analysis.own_topic if t.in_document]
+    words = [t for t in analysis.own_topic if t.in_document and t.text.lower() not in _ATTAIN]
     return all(any(form in doc.meta.goals for form in t.doc_forms) for t in words)
+
+
+# English verbs of attaining ask what a goal is, like 达到/实现 do in a Chinese goal question.
+_ATTAIN = frozenset({"achieve", "attain", "reach", "accomplish", "realise", "realize"})
 
 
 def _asks_for_heads(text: str, doc: PolicyDocument) -> bool:

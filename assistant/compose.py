@@ -3,8 +3,11 @@ supporting sentences verbatim, then related rows one line each. Every quote is v
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
+
+import jieba.posseg
 
 from assistant.evidence import RecordEvidence, ScoredSentence
 from assistant.markers import int_to_cn
@@ -17,6 +20,10 @@ from prompts import format_phrase
 EnglishName = Callable[[str], str]
 _CLAUSE_END = "，,：:；;。！？"
 MAX_QUOTE = 110
+# A title runs on past clauses that only set the scene, up to this many clauses.
+MAX_TITLE_CLAUSES = 3
+_COVERB = re.compile(r"(?:在|对|除|立足|聚焦|依托|围绕|针对|基于|借助|按照|根据|结合|通过|以|为)")
+_FRAME_ENDS = ("内", "下", "中", "上", "里", "外")
 _REDUCED_TO = re.compile(r"(?:压减|缩短|减少|降低|压缩|控制)[^，。；]{0,8}(?:为|至|到|在)")
 #: Titles of the notice paragraphs that are searched like records (ingest.sentences.meta_records).
 META_TITLES = {2: "实施方案前言", 3: "指导思想", 4: "工作目标"}
@@ -63,10 +70,32 @@ def unit_names(units: list[str], lang: str, english: EnglishName) -> str:
 
 
 def task_title(task: Task) -> str:
-    """A title that stands on its own: the city-level task's first clause (a whole clause, never cut)."""
-    first = split_sentences(task.city_task)[0].rstrip("。；")
-    clause = re.split(r"[，,；]", first, maxsplit=1)[0]
-    return clause if len(clause) >= 6 else first
+    """A title that stands on its own: the city-level task's first clause (a whole clause, never cut), with
+    the clauses that follow a frame (在…范围内，除…外，不得…; 依托…系统，借助…为企业精准“画像”)."""
+    return _title_of(task.city_task)
+
+
+@functools.lru_cache(maxsize=512)
+def _title_of(text: str) -> str:
+    first = split_sentences(text)[0].rstrip("。；")
+    clauses = re.split(r"[，,；]", first)
+    taken = 1
+    while taken < min(len(clauses), MAX_TITLE_CLAUSES) and _is_frame(clauses[taken - 1]):
+        taken += 1
+    title = "，".join(clauses[:taken])
+    return title if len(title) >= 6 else first
+
+
+def _is_frame(clause: str) -> bool:
+    """A clause that only sets the scene for the next one: a when-clause (…时), or one that opens with a coverb
+    (在, 对, 依托, 除 ...) and ends on a place word (范围内, 前提下, 另有规定外) or holds no verb after it."""
+    if clause.endswith(("时", "时候")) and not clause.endswith("小时"):  # 制定…规范性文件时: a when-clause
+        return True
+    if not _COVERB.match(clause):
+        return False
+    if clause.endswith(_FRAME_ENDS):
+        return True
+    return not any(flag == "v" for _, flag in list(jieba.posseg.cut(clause))[1:])
 
 
 def record_title(doc: PolicyDocument, kind: str, ref: int) -> str:

@@ -203,7 +203,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "issuers": re.compile(
-        r"谁(?:印发|发布|发文|出台|制定|签发|发的)|(?:哪个|哪些|什么|哪两个|哪几个)(?:单位|部门|机关)(?:联合)?"
+        r"谁(?:印发|发布|发文|出台|制定|签发|发的)|(?:哪些|什么|哪[一两二三几]?[个家])(?:单位|部门|机关)(?:联合)?"
         r"(?:印发|发布|发文|出台|制定|签发|发的|发了?(?:这个|该|本)?(?:文件|通知|方案))"
         r"|发文(?:单位|机关)|印发(?:单位|机关)|联合印发|盖(?:的)?(?:是)?(?:哪|谁|什么).{0,4}章|落款|署名"
         r"|\bwho (?:issued|published|released|signed|wrote)\b|\bby whom\b"
@@ -258,7 +258,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     ),
     # how many numbered items the notice itself has (not the annex's tasks: task_count)
     "item_count": re.compile(
-        r"(?:通知|正文|方案)[^?？]{0,14}(?:多少|几)(?:条|项|点)(?![^?？，,]{0,6}任务)"
+        r"(?:通知|正文|方案)[^?？]{0,20}(?:多少|第?几)(?:条|项|点)(?![^?？，,]{0,6}任务)"
         r"|\bhow many (?:numbered )?(?:items|measures) (?:does|do|are|in)\b(?=[^?]*\b(?:notice|plan)\b)",
         _F,
     ),
@@ -267,7 +267,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "parts": re.compile(
-        r"(?:分|有|包括|包含)(?:几|多少)(?:个)?(?:部分|方面|板块)|(?:几|哪)(?:个|些)(?:部分|方面|板块)|结构|框架|目录|大标题"
+        r"(?:分|分成|分为|有|包括|包含)(?:几|多少)(?:个|大)?(?:部分|方面|板块)|(?:几|哪)(?:个|些|大)(?:部分|方面|板块)|结构|框架|目录|大标题"
         r"|\bhow many parts\b|\bwhat parts\b|\bstructure\b|\bsections? of the (?:notice|plan)\b|\bhow is (?:it|the plan) organi[sz]ed\b",
         _F,
     ),
@@ -293,7 +293,8 @@ DOCUMENT_OR_TOPICLESS_CUES = frozenset({"issuers", "date"})
 
 #: Words that make a question about the notice as a whole (not one of its measures).
 DOCUMENT_WORDS = re.compile(
-    r"通知|方案|文件|本文|附件|正文|这份|该文|\b(?:this|the)(?: \w+)? (?:plan|notice)\b|\bdocument\b|\bannex\b",
+    r"通知|方案|文件|本文|附件|正文|这份|该文|\bthis(?: [\w-]+){0,4} (?:plan|notice)\b|\bthe(?: [\w-]+)? (?:plan|notice)\b"
+    r"|\bdocument\b|\bannex\b",
     _F,
 )
 

@@ -56,7 +56,8 @@ class StructureHandler:
         for fact in facts[:2]:
             text, cite = _FACTS[fact](doc, lang)
             lines.append(text)
-            cites.append(cite)
+            if all((c.type, c.id) != (cite.type, cite.id) for c in cites):  # date and issuers: one record
+                cites.append(cite)
         # two facts asked together (when, and by whom) answer together in the first line
         return Answer(answer=" ".join(lines), citations=cites, language=lang, intent="meta")
 

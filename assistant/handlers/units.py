@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
-from assistant.analysis import Analysis
+from assistant.analysis import Analysis, Language
 from assistant.catalog import tasks_for_unit
-from assistant.compose import marker, task_citation, task_title, unit_names
+from assistant.compose import item_citation, marker, task_citation, task_title, unit_names
 from assistant.handlers.base import Context
 from assistant.models import Answer
 from prompts import format_phrase
+
+# Sentences of one notice item quoted for a unit named in it (the item says what the unit does).
+MAX_NAMING_SENTENCES = 2
 
 
 class UnitListHandler:
@@ -30,8 +33,9 @@ class UnitListHandler:
         name = unit_names([unit], lang, english)
         intent = "list_coop" if role == "coop" else "list_lead"
         if not tasks:
-            text = format_phrase(f"task_list_empty_{role}", lang, unit=name)
-            return Answer(answer=text, language=lang, intent=intent)
+            return _named_in_notice(
+                ctx, unit, format_phrase(f"task_list_empty_{role}", lang, unit=name), lang, intent
+            )
         lines = [format_phrase(f"task_list_{role}_header", lang, unit=name, n=len(tasks))]
         cites = []
         for task in tasks:
@@ -43,6 +47,22 @@ class UnitListHandler:
             )
             cites.append(task_citation(task, title))
         return Answer(answer="\n".join(lines), citations=cites, language=lang, intent=intent)
+
+
+def _named_in_notice(ctx: Context, unit: str, empty: str, lang: Language, intent: str) -> Answer:
+    """A unit with no row in that role (区优化营商环境工作领导小组): the notice's sentences that name it say what
+    it does, quoted verbatim under the 'no task' line."""
+    lines, cites = [empty], []
+    for (kind, ref), sentences in ctx.sentences.items():
+        item = ctx.doc.item(ref) if kind == "item" else None
+        named = [s.text for s in sentences if unit in ctx.units.find_units(s.text)]
+        if item is None or not named:
+            continue
+        quote = "".join(named[:MAX_NAMING_SENTENCES]).strip()
+        mk = marker("item", ref, lang)
+        lines.append(format_phrase("quote_line", lang, quote=quote, marker=mk, scope=""))
+        cites.append(item_citation(item, quote))
+    return Answer(answer="\n".join(lines), citations=cites, language=lang, intent=intent)
 
 
 def _lead_words(analysis: Analysis) -> list[str]:

@@ -10,6 +10,7 @@ import dataclasses
 import pytest
 
 from assistant.analysis import Analysis, analyse, focus_text
+from assistant.compose import task_title
 from assistant.evidence import score_record
 from assistant.handlers.base import Context
 from assistant.lexicon import WEAK_UNKNOWN_IDF
@@ -669,3 +670,82 @@ def test_a_district_measure_that_repeats_the_city_task_is_not_quoted_again(servi
     # task 146's district measure is 按照市级部署 + the city task word for word
     lines = service.ask("财产和行为税能和企业所得税一起申报吗？").answer.splitlines()
     assert "〔任务146〕" in lines[0] and not any("区级措施" in line for line in lines)
+
+
+# ------------------------------------------------------------------ round 5 (probe_g read after one unseen scoring)
+
+
+@pytest.mark.parametrize(
+    ("question", "listing"),
+    [
+        ("区财政局牵头负责的是哪几项？", True),  # 负责的是哪几项: no list cue next to the role word
+        ("区市场监管局 配合任务", True),  # a terse hotline query
+        ("区财政局的电话多少？", False),  # another kind asked of the unit
+        ("区财政局牵头了哪些任务？", True),  # the list cue itself still counts
+        ("政府采购代理机构管理由区财政局牵头吗？", False),  # a matter of its own: whether the unit leads it
+    ],
+)
+def test_a_role_asked_of_a_unit_alone_lists_its_rows(ctx: Context, question: str, listing: bool) -> None:
+    assert _analyse(ctx, question).listing is listing
+
+
+def test_a_role_asked_of_a_unit_alone_is_answered_from_the_table(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("区财政局 牵头任务")
+    assert answer.intent == "list_lead"
+    assert {c.id for c in answer.citations} >= {17, 19, 24}  # 政府采购 rows the table gives 区财政局
+
+
+def test_a_unit_that_leads_no_row_is_shown_where_the_notice_names_it(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("优化营商环境工作领导小组负责哪些工作？")
+    lines = answer.answer.splitlines()
+    assert "没有" in lines[0]
+    assert [(c.type, c.id) for c in answer.citations] == [("item", 18)]
+    assert "统筹协调" in lines[1] and "〔通知（十八）〕" in lines[1]
+
+
+@pytest.mark.parametrize(
+    ("no", "title"),
+    [
+        (
+            38,
+            "在城镇规划建设用地范围内，除法律法规和相关政策另有规定外，不得由用户承担",
+        ),  # two frames, then the rule
+        (169, "制定涉及企业重大权益的地方性法规、政府规章及其他规范性文件时，采取多种形式"),  # a when-clause
+        (130, "在确保建筑质量和安全前提下，进一步压减"),
+        (19, "加强政府采购招标代理机构管理"),  # a predicate of its own stays alone
+        (4, "对所有涉企经营许可事项按照"),  # a coverb clause with its verb (实施) is no frame
+    ],
+)
+def test_a_task_title_runs_past_clauses_that_only_set_the_scene(ctx: Context, no: int, title: str) -> None:
+    got = task_title(ctx.doc.task(no))  # type: ignore[arg-type]
+    assert got.startswith(title), got
+    if no in (19, 4):
+        assert "，" not in got
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("这份通知是哪几家机关联合印发的？", "issuers"),  # 哪几家, not only 哪个/哪两个
+        ("实施方案正文分为几大部分？", "parts"),
+        ("通知正文的具体措施从（一）一直编到第几条？", "item_count"),
+        (
+            "When was this Jiulongpo district business plan issued?",
+            "date",
+        ),  # several words between this … plan
+    ],
+)
+def test_structural_questions_in_more_wordings(ctx: Context, question: str, fact: str) -> None:
+    assert fact in _analyse(ctx, question).structure
+
+
+def test_an_english_goal_question_with_a_verb_of_attaining_gets_the_goals(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("What should the district reach by 2025?")
+    assert [(c.type, c.id) for c in answer.citations] == [("meta", 4)]
+    assert "国际一流" in answer.answer
+
+
+def test_two_facts_of_the_notice_head_cite_it_once(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("这个通知是什么时候、由谁印发的？")
+    assert "2021年9月27日" in answer.answer and "人民政府" in answer.answer
+    assert len(answer.citations) == 1
