@@ -52,7 +52,8 @@ class StructureHandler:
         facts = [f for f in analysis.structure if f in _FACTS] or []
         if not facts:
             return self._parts_overview(analysis, doc)
-        lines, cites = [], []
+        lines: list[str] = []
+        cites: list[Citation] = []
         for fact in facts[:2]:
             text, cite = _FACTS[fact](doc, lang)
             lines.append(text)
