@@ -174,6 +174,8 @@ class DocumentLexicon:
                 continue  # 哪些地方, 什么样, 多少钱: how the question asks, not what about
             if word not in self.text and not is_content_word(word):
                 continue  # a pronoun, numeral, adverb... of general Chinese (每家, 今天): not a topic
+            if _general_tags().get(word, "")[:1] in _GRAMMAR_TAGS:
+                continue  # a conjunction or pronoun the document also uses (或者, 如果): no topic
             terms.append(self._weigh(word))
         return terms
 
@@ -329,6 +331,9 @@ def _squash(text: str) -> str:
 
 # Parts of speech (jieba's dictionary tags) that never name a topic: pronouns, numerals and measure words,
 # adverbs, prepositions, conjunctions, particles, time and direction words, interjections, onomatopoeia.
+# Parts of speech that only join or point (conjunction, particle, pronoun): never a topic. Not prepositions:
+# jieba tags 依据 and 根据 p, and the document uses them as nouns (无政策依据).
+_GRAMMAR_TAGS = frozenset("cury")
 _FUNCTION_TAGS = ("r", "m", "q", "d", "p", "c", "u", "y", "e", "o", "f", "t", "z", "b", "k", "h", "x")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.analysis import Analysis
+from assistant.analysis import MIN_TOPIC_IDF, Analysis
 from assistant.answerable import Verdict, check_evidence, check_scope, told_around
 from assistant.compose import (
     english_value,
@@ -20,7 +20,14 @@ from assistant.compose import (
     unit_names,
     value_clause,
 )
-from assistant.evidence import RecordEvidence, ScoredSentence, rank_records, score_record, topic_overlap
+from assistant.evidence import (
+    RecordEvidence,
+    ScoredSentence,
+    mentions,
+    rank_records,
+    score_record,
+    topic_overlap,
+)
 from assistant.handlers.base import Context, refusal
 from assistant.lexicon import expansion_terms
 from assistant.models import Answer, Citation
@@ -232,6 +239,8 @@ def _first_line(
             # a long sentence shows its clauses most about the question (以…为主题, not its opening clauses)
             clause = _quoted(analysis, best).rstrip("。；，")
             shown.append(clause)
+            if (other := _complement(analysis, top, best)) is not None:
+                quotes.append(other)
             if (detail := _district_detail(top, best)) is not None:
                 quotes.append(detail)
             key = "part_yesno" if kind == "yesno" else "part_content"
@@ -268,6 +277,27 @@ def _first_line(
     if any(k in ("lead", "coop") for k in kinds) and not shown:
         shown.append(record_title(ctx.doc, top.type, top.ref))
     return first, unique, shown
+
+
+_ITEM_HEADING = re.compile(r"（[一二三四五六七八九十]+）")
+
+
+def _complement(analysis: Analysis, record: RecordEvidence, best: ScoredSentence) -> ScoredSentence | None:
+    """The record's sentence about a rare word of the question the best sentence leaves out (激励或者容错: the
+    incentive sentence, then the 容错纠错 one): a question about two things of one record gets both."""
+    rare = [t for t in analysis.rare_terms(2) if t.idf >= MIN_TOPIC_IDF and not t.fragment]
+    missing = [t for t in rare if not mentions(t, best.sentence.text.lower())]
+    if not missing or len(missing) == len(rare):
+        return None  # the best sentence is about none of them: another sentence is no complement
+    others = [
+        s
+        for s in record.sentences
+        if s is not best
+        and not _ITEM_HEADING.match(s.sentence.text)  # an item's heading names its matter, says nothing of it
+        and any(mentions(t, s.sentence.text.lower()) for t in missing)
+    ]
+    others.sort(key=lambda s: (-s.score, s.sentence.position))
+    return others[0] if others else None
 
 
 def _district_detail(record: RecordEvidence, best: ScoredSentence) -> ScoredSentence | None:

@@ -749,3 +749,19 @@ def test_two_facts_of_the_notice_head_cite_it_once(service) -> None:  # type: ig
     answer = service.ask("这个通知是什么时候、由谁印发的？")
     assert "2021年9月27日" in answer.answer and "人民政府" in answer.answer
     assert len(answer.citations) == 1
+
+
+def test_a_question_about_two_things_of_one_record_quotes_a_sentence_for_each(service) -> None:  # type: ignore[no-untyped-def]
+    lines = service.ask("对干部有没有表彰奖励和容错纠错的规定？").answer.splitlines()
+    shown = "\n".join(lines[:2])
+    assert "〔通知（二十）〕" in lines[0]
+    assert "容错纠错" in shown and "表彰奖励" in shown  # two sentences of item 20, one per matter
+
+
+@pytest.mark.parametrize(("word", "topic"), [("或者", False), ("如果", False), ("依据", True)])
+def test_conjunctions_are_no_topic_but_a_noun_tagged_preposition_is(
+    ctx: Context, word: str, topic: bool
+) -> None:
+    # 依据 is tagged a preposition by jieba; the document uses it as a noun (无政策依据)
+    terms = ctx.lexicon.topic_terms(f"收费{word}政策有什么规定", "zh")
+    assert (word in [t.text for t in terms]) is topic
