@@ -14,6 +14,9 @@ from ingest.sentences import Sentence, record_text
 
 # Weights of the re-ranking (chosen on the dev set): fused retrieval rank, topic coverage, a stated value.
 RANK_WEIGHT = 1.0
+# A record's sentence nearest the question by meaning gains this much: paraphrases (抢注…囤着 of 商标恶意注册、
+# 囤积) share few words with the sentence that answers them.
+CLOSEST_SENTENCE_BONUS = 0.5
 COVERAGE_WEIGHT = 0.9
 COVERAGE_WEIGHT_EN = 0.5
 # A row whose own title (the city-level task's first clause) names the topic is about it, not just mentioning it.
@@ -39,13 +42,15 @@ class ScoredSentence:
     partial: float = 0.0
     step: bool = True  # mentions the step the question asks about (True when it asks about none)
     enumerates: bool = False  # names the noun a which-question asks to enumerate (哪些重点领域)
+    closest: bool = False  # the record's sentence nearest the question by meaning (the embedder's reading)
 
     @property
     def score(self) -> float:
         """Topic overlap first, a stated value of the asked kind next; characters of unknown words break ties."""
         value = 0.6 if self.value else 0.0
         enumerates = 0.4 if self.enumerates else 0.0
-        return self.topic + value + (0.3 if self.rare else 0.0) + 0.2 * self.partial + enumerates
+        closest = CLOSEST_SENTENCE_BONUS if self.closest else 0.0
+        return self.topic + value + (0.3 if self.rare else 0.0) + 0.2 * self.partial + enumerates + closest
 
 
 @dataclass
@@ -142,14 +147,18 @@ def score_record(
     ref: int,
     retrieval: float = 0.0,
     dense: float = 0.0,
+    similarity: dict[tuple[str, int, int], float] | None = None,
 ) -> RecordEvidence:
-    """Score a record and each of its sentences for the analysis."""
+    """Score a record and each of its sentences for the analysis (`similarity`: each sentence's closeness to
+    the question by meaning, keyed (type, ref, position), when the index has sentence vectors)."""
     value_kinds = [k for k in analysis.kinds if k in VALUE_KINDS]
     rare = analysis.rare_terms()
     full = record_text(doc, kind, ref).lower()
     # a record that never names the variant asked about (普通注销 of a row on 简易注销) states no value for it
     qualified = all(mentions(q, full) for q in analysis.qualifiers)
     scored = []
+    near = {s.position: similarity.get((kind, ref, s.position), 0.0) for s in sentences} if similarity else {}
+    closest = max(near, key=lambda position: near[position]) if near else None
     for sentence in sentences:
         text = sentence.text.lower()
         scored.append(
@@ -161,6 +170,7 @@ def score_record(
                 partial=_char_share(analysis, text),
                 step=qualified and _states_step(analysis, text, value_kinds),
                 enumerates=bool(analysis.asked_noun) and analysis.asked_noun in text,
+                closest=len(sentences) > 1 and sentence.position == closest,
             )
         )
     return RecordEvidence(

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from ingest.chunks import parse_chunk_id
 from vectorstore.fusion import reciprocal_rank_fusion
-from vectorstore.sentence_index import SentenceIndex, best_by_record
+from vectorstore.sentence_index import SentenceIndex, SentenceKey, best_by_record
 
 # More than the rows a document of this kind has: with sentence vectors, every row's similarity is fetched.
 ALL_ROWS = 1000
@@ -43,6 +43,8 @@ class RetrievalResult(BaseModel):
     top_dense: float = 0.0
     top_lexical: float = 0.0
     timings: dict[str, float] = Field(default_factory=dict)
+    # every sentence's similarity to the question, by (type, ref, position); empty without sentence vectors
+    sentences: dict[SentenceKey, float] = Field(default_factory=dict)
 
 
 class HybridRetriever:
@@ -73,10 +75,12 @@ class HybridRetriever:
         lexical_hits = self.lexical.search(query, self.depth)
         t3 = time.perf_counter()
         dense_ids = [h.id for h in dense_hits]
+        sentence_similarity: dict[SentenceKey, float] = {}
         if self.sentences is not None:
             # The dense ranking adds each row's best sentence to the row's own similarity: a long row that says
             # it in one clause is no longer averaged away by the rest of the row.
-            best = best_by_record(self.sentences.similarities(vector))
+            sentence_similarity = self.sentences.similarities(vector)
+            best = best_by_record(sentence_similarity)
             combined = {h.id: h.score + best.get(parse_chunk_id(h.id), 0.0) for h in dense_hits}
             dense_ids = sorted(combined, key=lambda cid: -combined[cid])
         dense_ids = dense_ids[: self.depth]
@@ -100,6 +104,7 @@ class HybridRetriever:
             top_dense=dense_hits[0].score if dense_hits else 0.0,
             top_lexical=lexical_hits[0].score if lexical_hits else 0.0,
             timings=timings,
+            sentences=sentence_similarity,
         )
 
 

@@ -73,6 +73,8 @@ def gather(analysis: Analysis, ctx: Context) -> tuple[list[RecordEvidence], dict
             h.ref,
             retrieval=h.score / top,
             dense=h.dense,
+            # an English question's nearest sentence is a cross-lingual guess, looser than its glossed words
+            similarity=result.sentences if analysis.language == "zh" else None,
         )
         for h in result.hits
         if (h.type, h.ref) in ctx.sentences

