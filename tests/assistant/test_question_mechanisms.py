@@ -794,3 +794,15 @@ def test_the_sentence_nearest_in_meaning_wins_when_words_are_few(service, ctx: C
     assert [s.closest for s in record.sentences] == [s.position == last for s in sentences]
     plain = score_record(analysis, ctx.doc, sentences, "task", 76)
     assert record.sentences[-1].score == pytest.approx(plain.sentences[-1].score + CLOSEST_SENTENCE_BONUS)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "不动产登记中心的地址和开放时间是什么？",  # 地址 joined to a second asked thing
+        "帮我查一下区里那个新建的政务服务中心大楼的地址",  # a long name between the request and the noun
+        "办税大厅营业时间到晚上吗？",
+    ],
+)
+def test_an_address_or_opening_hours_asked_in_passing_is_contact(question: str) -> None:
+    assert "contact" in ask_kinds(question.lower())
