@@ -100,7 +100,7 @@ class RecordEvidence:
 
     def best(self, n: int = 1) -> list[ScoredSentence]:
         """The n best sentences, best first; a bare heading ("（六）严格规范执法。") only when nothing else is left."""
-        body = [s for s in self.sentences if not _is_heading(s.sentence.text)] or self.sentences
+        body = [s for s in self.sentences if not is_heading(s.sentence.text)] or self.sentences
         return sorted(body, key=lambda s: (-s.score, s.sentence.position))[:n]
 
 
@@ -128,7 +128,7 @@ def topic_overlap(analysis: Analysis, text: str) -> float:
     return sum(t.idf * _credit(t, text) for t in analysis.topic if t.in_document) / total
 
 
-def _is_heading(text: str) -> bool:
+def is_heading(text: str) -> bool:
     """An item's numbered title sentence or a bare label, which says nothing a question asks for."""
     return bool(re.fullmatch(r"\s*（[一二三四五六七八九十]+）[^，。；]{0,20}。?\s*|[^，；]{0,12}。", text))
 

@@ -329,11 +329,11 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s〈〉《》<>“”\"]", "", text)
 
 
+# Parts of speech that only join or point (conjunction, particle, pronoun): never a topic, even when the document
+# uses the word. Not prepositions: jieba tags 依据 and 根据 p, and the document uses them as nouns (无政策依据).
+_GRAMMAR_TAGS = frozenset("cury")
 # Parts of speech (jieba's dictionary tags) that never name a topic: pronouns, numerals and measure words,
 # adverbs, prepositions, conjunctions, particles, time and direction words, interjections, onomatopoeia.
-# Parts of speech that only join or point (conjunction, particle, pronoun): never a topic. Not prepositions:
-# jieba tags 依据 and 根据 p, and the document uses them as nouns (无政策依据).
-_GRAMMAR_TAGS = frozenset("cury")
 _FUNCTION_TAGS = ("r", "m", "q", "d", "p", "c", "u", "y", "e", "o", "f", "t", "z", "b", "k", "h", "x")
 
 

@@ -23,6 +23,7 @@ from assistant.compose import (
 from assistant.evidence import (
     RecordEvidence,
     ScoredSentence,
+    is_heading,
     mentions,
     rank_records,
     score_record,
@@ -281,9 +282,6 @@ def _first_line(
     return first, unique, shown
 
 
-_ITEM_HEADING = re.compile(r"（[一二三四五六七八九十]+）")
-
-
 def _complement(analysis: Analysis, record: RecordEvidence, best: ScoredSentence) -> ScoredSentence | None:
     """The record's sentence about a rare word of the question the best sentence leaves out (激励或者容错: the
     incentive sentence, then the 容错纠错 one): a question about two things of one record gets both."""
@@ -295,7 +293,7 @@ def _complement(analysis: Analysis, record: RecordEvidence, best: ScoredSentence
         s
         for s in record.sentences
         if s is not best
-        and not _ITEM_HEADING.match(s.sentence.text)  # an item's heading names its matter, says nothing of it
+        and not is_heading(s.sentence.text)  # an item's heading names its matter, says nothing of it
         and any(mentions(t, s.sentence.text.lower()) for t in missing)
     ]
     others.sort(key=lambda s: (-s.score, s.sentence.position))

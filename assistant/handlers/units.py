@@ -55,8 +55,10 @@ def _named_in_notice(ctx: Context, unit: str, empty: str, lang: Language, intent
     lines, cites = [empty], []
     for (kind, ref), sentences in ctx.sentences.items():
         item = ctx.doc.item(ref) if kind == "item" else None
+        if item is None:
+            continue
         named = [s.text for s in sentences if unit in ctx.units.find_units(s.text)]
-        if item is None or not named:
+        if not named:
             continue
         quote = "".join(named[:MAX_NAMING_SENTENCES]).strip()
         mk = marker("item", ref, lang)
