@@ -9,7 +9,7 @@ from typing import Literal
 
 from assistant.bilingual import doc_terms_for_english, is_english_word
 from assistant.lexicon import WEAK_UNKNOWN_IDF, DocumentLexicon, TopicTerm
-from assistant.markers import SourceRef, parse_markers
+from assistant.markers import SourceRef, cn_to_int, parse_markers
 from assistant.question_text import chat_turns, detect_language, extract_references, normalize_question
 from assistant.vocabulary import (
     DOCUMENT_ONLY_CUES,
@@ -105,6 +105,7 @@ class Analysis:
     task_request: bool = False  # asks to produce something (起草一份…, translate …), not about the document
     in_notice: bool = False  # says the notice's own text is where it is said (通知里说的…), not the annex
     asked_noun: str = ""  # the noun a which-question asks to enumerate (哪些重点领域 -> 重点领域)
+    asked_count: int = 0  # how many things a which-question names (具体是哪三项 -> 3)
     heading: str = (
         ""  # the Chinese words an English question names a part by (政务 for "government services")
     )
@@ -290,6 +291,7 @@ def analyse(
     analysis.task_request = bool(TASK_REQUEST.search(low))
     analysis.in_notice = bool(_IN_NOTICE.search(low)) and not _TASK_WORDS.search(low)
     analysis.asked_noun = asked_noun(low)
+    analysis.asked_count = asked_count(low)
     if _asks_for_heads(low, doc):
         analysis.structure.insert(0, "heads")
     if not analysis.structure and _asks_for_goal_year(analysis, doc):
@@ -308,6 +310,15 @@ def asked_noun(text: str) -> str:
     found = _WHICH_NOUN.search(text)
     noun = found.group(1) if found else ""
     return "" if noun in SCAFFOLD_ZH else noun
+
+
+_WHICH_N = re.compile(r"哪([二两三四五六七八九十]{1,2}|\d{1,2})(?=[个类项种条家样点方面])")
+
+
+def asked_count(text: str) -> int:
+    """How many things a which-question names (要做到哪三个方面 -> 3), or 0."""
+    found = _WHICH_N.search(text)
+    return cn_to_int(found.group(1)) if found else 0
 
 
 def _has_own_matter(analysis: Analysis, count_units: bool = True) -> bool:

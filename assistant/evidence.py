@@ -28,6 +28,9 @@ NAMED_SOURCE_WEIGHT = 0.3
 # match is strong (chosen on the dev set).
 MIN_COVERAGE = 0.25
 STRONG_DENSE = 0.88
+# A which-question that names a count (哪三项) is answered by a clause listing that many things (A、B、C): from three
+# on, a list of two is too common to tell records apart.
+MIN_COUNTED_LIST = 3
 
 
 @dataclass
@@ -68,6 +71,7 @@ class RecordEvidence:
     topicless: bool = False
     # the question names this record's kind as where it is said (通知里 -> an item)
     named_source: bool = False
+    asked_count: int = 0  # how many things the question asks to name (哪三项), 0 when it names no count
 
     @property
     def key(self) -> tuple[str, int]:
@@ -93,10 +97,18 @@ class RecordEvidence:
     @property
     def score(self) -> float:
         """The re-ranking score."""
-        value = VALUE_WEIGHT if self.value_sentences() else 0.0
+        value = VALUE_WEIGHT if self.value_sentences() or self._lists_asked_count() else 0.0
         title = TITLE_WEIGHT * self.title_coverage
         source = NAMED_SOURCE_WEIGHT if self.named_source else 0.0
         return RANK_WEIGHT * self.retrieval + self.coverage_weight * self.coverage + title + value + source
+
+    def _lists_asked_count(self) -> bool:
+        """A sentence about the question's rarest words lists as many things as the question asks for."""
+        if self.asked_count < MIN_COUNTED_LIST:
+            return False
+        return any(
+            (s.rare or self.topicless) and lists_n(s.sentence.text, self.asked_count) for s in self.sentences
+        )
 
     def best(self, n: int = 1) -> list[ScoredSentence]:
         """The n best sentences, best first; a bare heading ("（六）严格规范执法。") only when nothing else is left."""
@@ -126,6 +138,11 @@ def topic_overlap(analysis: Analysis, text: str) -> float:
     if not total:
         return 0.0
     return sum(t.idf * _credit(t, text) for t in analysis.topic if t.in_document) / total
+
+
+def lists_n(text: str, n: int) -> bool:
+    """A clause of `text` enumerates exactly n things separated by 、 (A、B、C for n = 3)."""
+    return any(clause.count("、") == n - 1 for clause in re.split(r"[，,；;。：:]", text))
 
 
 def is_heading(text: str) -> bool:
@@ -185,6 +202,7 @@ def score_record(
         coverage_weight=COVERAGE_WEIGHT if analysis.language == "zh" else COVERAGE_WEIGHT_EN,
         topicless=not analysis.topic_weight,
         named_source=analysis.in_notice and kind == "item",
+        asked_count=analysis.asked_count,
         title_coverage=topic_overlap(analysis, sentences[0].text.lower()) if sentences else 0.0,
     )
 

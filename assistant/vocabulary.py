@@ -357,15 +357,24 @@ _WH_IN_MA_CLAUSE = re.compile(r"几|多少|多久|多长")
 _WH_AFTER_HAVING = re.compile(r"(?<=[有了过])(?:几|多少)")
 _TOLD_WH = re.compile(r"[有了过][^，,；;]{0,8}?(?:几|多少)")
 _REAL_COUNT = re.compile(r"一共|总共|共有|共计|到底|究竟|请问|分别")
+# An A-not-A question (是不是, 能不能, 有没有, 可不可以) asks yes or no as 吗 does: 能不能几天内办完 asks no number.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _POINTS_BACK = re.compile(
     r"这种(?:情况|事|问题|行为)|这类(?:情况|事|问题|行为)|这(?:件)?事|这个(?:情况|事)|上述"
 )
 _ASKING_MARK = re.compile(r"吗|呢|谁|哪|什么|怎么|如何|能不能|能否|是否|有没有|可不可以|会不会|是不是|[?？]")
 
 
+def _told(clause: str) -> str:
+    """A clause told before the asking one, its 有/了 … 几 masked unless it says 一共 (a count really asked)."""
+    if _REAL_COUNT.search(clause):
+        return clause
+    return _TOLD_WH.sub(lambda m: _WH_IN_MA_CLAUSE.sub("某", m.group(0)), clause)
+
+
 def indefinite_masked(text: str) -> str:
-    """`text` with the wh-words that are indefinites replaced by 某 (they ask nothing): those of a 吗 question, and
-    those of a told clause (有/了 … 几) before a clause that asks."""
+    """`text` with the wh-words that are indefinites replaced by 某 (they ask nothing): those of a 吗 or A-not-A
+    question, and those of a told clause (有/了 … 几) before a clause that asks."""
 
     def mask(sentence: str) -> str:
         if _EMBEDDING.search(sentence):
@@ -373,17 +382,15 @@ def indefinite_masked(text: str) -> str:
         *earlier, last = re.split(r"(?<=[，,；;])", sentence)
         if "吗" in last:
             return "".join(_WH_AFTER_HAVING.sub("某", c) for c in earlier) + _WH_IN_MA_CLAUSE.sub("某", last)
+        if _A_NOT_A.search(last):
+            return "".join(_told(c) for c in earlier) + _WH_IN_MA_CLAUSE.sub("某", last)
         if not _ASKING_MARK.search(last.replace("几", "").replace("多少", "")):
             return sentence
         back = next((n for n, c in enumerate([*earlier, last]) if n and _POINTS_BACK.search(c)), 0)
         if back:
             # 这种情况谁管？ points back at what the clauses before it told (几家店约好了涨价): they ask nothing
             earlier = [_WH_IN_MA_CLAUSE.sub("某", c) if n < back else c for n, c in enumerate(earlier)]
-        told = [
-            c if _REAL_COUNT.search(c) else _TOLD_WH.sub(lambda m: _WH_IN_MA_CLAUSE.sub("某", m.group(0)), c)
-            for c in earlier
-        ]
-        return "".join(told) + last
+        return "".join(_told(c) for c in earlier) + last
 
     return "".join(mask(p) for p in re.findall(r"[^。？?！!]*[。？?！!]?", text) if p)
 

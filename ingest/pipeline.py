@@ -27,7 +27,7 @@ DOCUMENT_FILE = "document.json"
 LEXICAL_DIR = "bm25"
 SENTENCES_DIR = "sentences"
 CHROMA_DIR = "chroma"
-BATCH = 16
+BATCH = 64
 
 
 class IngestSummary(BaseModel):

@@ -43,7 +43,7 @@ class SentenceIndex:
         keys: Sequence[SentenceKey],
         texts: Sequence[str],
         embeddings: Embeddings,
-        batch: int = 32,
+        batch: int = 64,
         on_batch: Callable[[int], None] | None = None,
     ) -> SentenceIndex:
         """Embed `texts` as passages in batches (`on_batch(n)` after each, for a progress bar)."""

@@ -11,7 +11,7 @@ import pytest
 
 from assistant.analysis import Analysis, analyse, focus_text
 from assistant.compose import task_title
-from assistant.evidence import CLOSEST_SENTENCE_BONUS, score_record
+from assistant.evidence import CLOSEST_SENTENCE_BONUS, lists_n, score_record
 from assistant.handlers.base import Context
 from assistant.handlers.lookup import _district_detail
 from assistant.lexicon import WEAK_UNKNOWN_IDF
@@ -806,3 +806,31 @@ def test_the_sentence_nearest_in_meaning_wins_when_words_are_few(service, ctx: C
 )
 def test_an_address_or_opening_hours_asked_in_passing_is_contact(question: str) -> None:
     assert "contact" in ask_kinds(question.lower())
+
+
+# ------------------------------------------------------------------ round 6
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("能不能在几天内办完营业执照？", ["yesno"]),  # A-not-A asks yes or no: 几天 is an indefinite
+        ("已经等了好几天了，能不能快点办完？", ["yesno"]),  # a told wait asks no number either
+        ("营业执照要几天？", ["duration"]),  # without A-not-A the number is asked
+    ],
+)
+def test_a_not_a_questions_ask_yes_or_no_like_ma(question: str, kinds: list[str]) -> None:
+    assert ask_kinds(question) == kinds
+
+
+def test_a_which_question_naming_a_count_prefers_the_clause_listing_that_many(ctx: Context) -> None:
+    analysis = _analyse(ctx, "行政执法推行的三项制度是哪三项？")
+    assert analysis.asked_count == 3
+    item = score_record(analysis, ctx.doc, ctx.sentences[("item", 6)], "item", 6)
+    row = score_record(analysis, ctx.doc, ctx.sentences[("task", 93)], "task", 93)
+    assert lists_n("全面落实行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度", 3)
+    assert (
+        item._lists_asked_count() and not row._lists_asked_count()
+    )  # row 93 names the 三项制度 but lists none
+    assert _analyse(ctx, "行政执法有哪两项制度？").asked_count == 2  # counted, but below MIN_COUNTED_LIST
+    assert not dataclasses.replace(item, asked_count=2)._lists_asked_count()

