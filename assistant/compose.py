@@ -24,6 +24,7 @@ MAX_QUOTE = 110
 MAX_TITLE_CLAUSES = 3
 _COVERB = re.compile(r"(?:在|对|除|立足|聚焦|依托|围绕|针对|基于|借助|按照|根据|结合|通过|以|为)")
 _FRAME_ENDS = ("内", "下", "中", "上", "里", "外")
+_TAKE_AS = re.compile(r"^以[^，,；]{2,}为[\u4e00-\u9fff]{1,3}$")
 _REDUCED_TO = re.compile(r"(?:压减|缩短|减少|降低|压缩|控制)[^，。；]{0,8}(?:为|至|到|在)")
 #: Titles of the notice paragraphs that are searched like records (ingest.sentences.meta_records).
 META_TITLES = {2: "实施方案前言", 3: "指导思想", 4: "工作目标"}
@@ -75,6 +76,32 @@ def task_title(task: Task) -> str:
     return _title_of(task.city_task)
 
 
+# A district measure's opening clause that only defers to the city (按照市级部署, 根据市级要求): not what it does.
+_DEFERS = re.compile(
+    r"^(?:按照|根据|依照|遵照|配合|落实|贯彻|结合)[^，,；]{0,10}(?:部署|要求|安排|精神|统一|方案)$"
+)
+# A district gist sharing this share of its character pairs with the city task repeats it.
+REPEAT_SHARE = 0.7
+
+
+def district_gist(task: Task) -> str:
+    """What the district itself commits to in a row, verbatim: the district measure's opening clause(s) after
+    any that only defer to the city, or "" when they repeat the city task (按照市级部署，推进完善…地方特色系统)."""
+    first = split_sentences(task.district_measure)[0] if task.district_measure.strip() else ""
+    starts = [0] + [m.end() for m in re.finditer(r"[，,；]", first)]
+    ends = [*starts[1:], len(first) + 1]
+    start = next((a for a, b in zip(starts, ends, strict=True) if not _DEFERS.match(first[a : b - 1])), None)
+    if start is None:
+        return ""
+    rest = first[start:]
+    title = _title_of(rest)
+    gist = title if rest.startswith(title) else rest.split("，", 1)[0]
+    pairs = {gist[i : i + 2] for i in range(len(gist) - 1)}
+    if not pairs or len({p for p in pairs if p in task.city_task}) >= REPEAT_SHARE * len(pairs):
+        return ""
+    return gist
+
+
 @functools.lru_cache(maxsize=512)
 def _title_of(text: str) -> str:
     first = split_sentences(text)[0].rstrip("。；")
@@ -90,6 +117,8 @@ def _is_frame(clause: str) -> bool:
     """A clause that only sets the scene for the next one: a when-clause (…时), or one that opens with a coverb
     (在, 对, 依托, 除 ...) and ends on a place word (范围内, 前提下, 另有规定外) or holds no verb after it."""
     if clause.endswith(("时", "时候")) and not clause.endswith("小时"):  # 制定…规范性文件时: a when-clause
+        return True
+    if _TAKE_AS.match(clause):  # 以深化作风建设为抓手: 以 X 为 Y names the means, the next clause the act
         return True
     if not _COVERB.match(clause):
         return False

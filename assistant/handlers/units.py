@@ -6,7 +6,7 @@ import re
 
 from assistant.analysis import Analysis, Language
 from assistant.catalog import tasks_for_unit
-from assistant.compose import item_citation, marker, task_citation, task_title, unit_names
+from assistant.compose import district_gist, item_citation, marker, task_citation, task_title, unit_names
 from assistant.handlers.base import Context
 from assistant.models import Answer
 from prompts import format_phrase
@@ -40,9 +40,12 @@ class UnitListHandler:
         cites = []
         for task in tasks:
             title = task_title(task)
+            # the row's title is the city's task; what the district itself commits to follows, when it says more
+            gist = district_gist(task)
+            summary = title + (format_phrase("task_list_district", lang, gist=gist) if gist else "")
             lines.append(
                 format_phrase(
-                    "task_list_line", lang, no=task.no, summary=title, marker=marker("task", task.no, lang)
+                    "task_list_line", lang, no=task.no, summary=summary, marker=marker("task", task.no, lang)
                 )
             )
             cites.append(task_citation(task, title))

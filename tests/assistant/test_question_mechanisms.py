@@ -10,7 +10,7 @@ import dataclasses
 import pytest
 
 from assistant.analysis import Analysis, analyse, focus_text
-from assistant.compose import task_title
+from assistant.compose import district_gist, task_title
 from assistant.evidence import CLOSEST_SENTENCE_BONUS, lists_n, score_record
 from assistant.handlers.base import Context
 from assistant.handlers.lookup import _district_detail
@@ -834,3 +834,14 @@ def test_a_which_question_naming_a_count_prefers_the_clause_listing_that_many(ct
     )  # row 93 names the 三项制度 but lists none
     assert _analyse(ctx, "行政执法有哪两项制度？").asked_count == 2  # counted, but below MIN_COUNTED_LIST
     assert not dataclasses.replace(item, asked_count=2)._lists_asked_count()
+
+
+def test_a_unit_s_rows_show_what_the_district_itself_commits_to(service, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    tasks = {t.no: t for t in ctx.doc.tasks}
+    assert district_gist(tasks[150]) == "有序推进各项试点工作"  # 按照制定的推行方案 only defers
+    assert district_gist(tasks[155]) == ""  # 按照市级部署 + the city task again: nothing new
+    assert district_gist(tasks[176]).startswith("以深化作风建设为抓手，坚决整治")  # 以…为抓手 sets the scene
+    for task in ctx.doc.tasks:
+        assert district_gist(task) in task.district_measure
+    lines = service.ask("区纪委监委机关牵头哪几项任务？").answer.splitlines()
+    assert any("四位一体" in line and "〔任务174〕" in line for line in lines)
