@@ -9,7 +9,7 @@ import dataclasses
 
 import pytest
 
-from assistant.analysis import Analysis, analyse, focus_text
+from assistant.analysis import MAX_ANALYSED_CHARS, Analysis, analyse, focus_text, question_tail
 from assistant.compose import district_gist, task_title
 from assistant.evidence import CLOSEST_SENTENCE_BONUS, lists_n, score_record
 from assistant.handlers.base import Context
@@ -845,3 +845,14 @@ def test_a_unit_s_rows_show_what_the_district_itself_commits_to(service, ctx: Co
         assert district_gist(task) in task.district_measure
     lines = service.ask("区纪委监委机关牵头哪几项任务？").answer.splitlines()
     assert any("四位一体" in line and "〔任务174〕" in line for line in lines)
+
+
+def test_only_the_end_of_a_very_long_question_is_analysed(service) -> None:  # type: ignore[no-untyped-def]
+    story = "我们是一家做机械加工的小企业，在区里开了好几年了，员工三十来个。" * 40  # 1,280 characters told
+    question = story + "我们公司想接天然气，要等多久？"
+    tail = question_tail(question)
+    assert len(tail) <= MAX_ANALYSED_CHARS and tail.endswith("要等多久？")
+    assert tail.startswith("我们是一家")  # cut at a sentence start, not mid-word
+    answer = service.ask(question)
+    assert not answer.refused and answer.citations[0].id == 34
+    assert question_tail("营业执照要几天？") == "营业执照要几天？"
