@@ -15,6 +15,7 @@ import bisect
 import functools
 import importlib.resources
 import logging
+import re
 from dataclasses import dataclass
 
 from ingest.english import content_words, exact_key, normalise_word, phrase_key
@@ -27,6 +28,19 @@ _MAX_PHRASE = 3
 # the table lacks falls back to the key sharing the longest prefix with it (monopoly -> monopoliz(e)).
 _DERIVATIONAL = ("ation", "ition", "ment", "ness", "ance", "ence", "ion", "ity", "al", "er", "or")
 _MIN_PREFIX = 6
+# CC-CEDICT glosses spell American: a British spelling the table lacks is tried in its American form (licence ->
+# license, centre -> center, labour -> labor, standardise -> standardize, travelled -> traveled).
+_BRITISH = (
+    (re.compile(r"ence(s?)$"), r"ense\1"),
+    (re.compile(r"tre(s?)$"), r"ter\1"),
+    (re.compile(r"our(s|ed|ing|er|ers)?$"), r"or\1"),
+    (re.compile(r"is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
+    (re.compile(r"ys(e|es|ed|ing)$"), r"yz\1"),
+    (re.compile(r"ll(ed|ing|er)$"), r"l\1"),
+    (re.compile(r"^enrol(s|ment|ments)?$"), r"enroll\1"),
+    (re.compile(r"ogue(s?)$"), r"og\1"),
+    (re.compile(r"mme(s?)$"), r"m\1"),
+)
 _MIN_PREFIX_SHARE = 0.7
 
 
@@ -103,7 +117,22 @@ def _query_words(table: BilingualTable, text: str) -> list[str]:
 
 def _related_keys(table: BilingualTable, word: str) -> list[str]:
     """The word's folded key and its derivational relative (those in the table): mediation -> mediat(e),
-    registration -> register; for an unknown word, its longest-prefix neighbour: monopoly -> monopoliz(e)."""
+    registration -> register; for a British spelling the table lacks, those of its American form; for an
+    unknown word, its longest-prefix neighbour: monopoly -> monopoliz(e)."""
+    found = _own_keys(table, word)
+    for pattern, american in _BRITISH:
+        if found:
+            break
+        if pattern.search(word.lower()):
+            found = _own_keys(table, pattern.sub(american, word.lower()))
+    if not found:  # a prefix neighbour is a guess: only for a word the table does not know at all
+        neighbour = _longest_prefix_key(table.sorted_keys, normalise_word(word))
+        found = [neighbour] if neighbour else []
+    return found
+
+
+def _own_keys(table: BilingualTable, word: str) -> list[str]:
+    """The table keys of the word itself: its folded form and its derivational stems."""
     key = normalise_word(word)
     candidates = [key]
     for suffix in _DERIVATIONAL:
@@ -112,11 +141,7 @@ def _related_keys(table: BilingualTable, word: str) -> list[str]:
             # registration -> registr(er): an -ation that swallowed an -er
             candidates += [normalise_word(stem), normalise_word(stem + "e"), stem, stem[:-1] + "er"]
             break
-    found = [k for k in dict.fromkeys(candidates) if k in table.entries]
-    if not found:  # a prefix neighbour is a guess: only for a word the table does not know at all
-        neighbour = _longest_prefix_key(table.sorted_keys, key)
-        found = [neighbour] if neighbour else []
-    return found
+    return [k for k in dict.fromkeys(candidates) if k in table.entries]
 
 
 def _longest_prefix_key(keys: tuple[str, ...], word: str) -> str | None:

@@ -142,3 +142,22 @@ def test_hyphenated_compound_is_also_found_written_apart() -> None:
 
 def test_unknown_hyphenated_compound_gives_way_to_its_parts() -> None:
     assert doc_terms_for_english("e-commerce") == doc_terms_for_english("commerce") != []
+
+
+@pytest.mark.parametrize(
+    ("british", "term"),
+    [
+        ("licence", "执照"),
+        ("centres", "中心"),
+        ("labour", "劳动"),
+        ("standardising", "规范化"),
+        ("enrolled", "注册"),
+    ],
+)
+def test_a_british_spelling_reaches_the_terms_of_its_american_form(british: str, term: str) -> None:
+    assert term in doc_terms_for_english(british)
+
+
+def test_a_word_ending_like_a_british_spelling_is_not_respelled() -> None:
+    assert doc_terms_for_english("evidence") == doc_terms_for_english("evidense") == []  # no "evidense" key
+    assert doc_terms_for_english("hour")[:1] == ["小时"]  # a key of its own: -our is not read as -or
