@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 import jieba
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 from assistant.bilingual import doc_terms_for_english
 from assistant.vocabulary import SCAFFOLD_EN, SCAFFOLD_ZH, cue_words
@@ -121,6 +121,10 @@ class DocumentLexicon:
         out: list[str] = []
         i = 0
         while i < len(pieces):
+            if len(pieces[i]) >= 2 and (fixed := self._misspelt_word(pieces[i])):
+                out.append(fixed)  # a misspelling general Chinese lists (注消 -> 注销)
+                i += 1
+                continue
             pair = pieces[i] + pieces[i + 1] if i + 1 < len(pieces) else ""
             if len(pieces[i]) == 1 and len(pair) == 2 and _CJK_RUN.fullmatch(pair):
                 fixed = self._sound_alike(pair)
@@ -131,6 +135,15 @@ class DocumentLexicon:
             out.append(pieces[i])
             i += 1
         return "".join(out)
+
+    def _misspelt_word(self, word: str) -> str | None:
+        """The document word a rare listed misspelling stands for (注消 -> 注销), or None."""
+        if not 0 < _general_counts().get(word, 0) <= MAX_MISSPELLING_COUNT:
+            return None  # not a word general Chinese lists, or one it uses too often to be a slip
+        if word in self.text or not _CJK_RUN.fullmatch(word):
+            return None
+        near = self.near_word(word)
+        return near if near and _misspelling_of(word, near) else None
 
     def _sound_alike(self, pair: str) -> str | None:
         first, second = self._pair_chars
@@ -187,8 +200,8 @@ class DocumentLexicon:
             )
         forms = synonyms
         tag = _general_tags().get(word)
-        if not forms and tag is None and (near := self.near_word(word)):
-            forms = (near,)  # a typo: only for strings general Chinese does not know as words
+        if not forms and (near := self.near_word(word)) and (tag is None or _misspelling_of(word, near)):
+            forms = (near,)  # a typo: a string general Chinese does not know, or a rare misspelling it lists
         if not forms and (tag is None or tag.startswith("j")) and (full := self.expansion_of(word)):
             forms = (full,)  # an abbreviation: 尽调 -> 尽职调查, 知产 -> 知识产权
         if not forms:
@@ -360,6 +373,23 @@ def _general_tags() -> dict[str, str]:
 def _general_counts() -> dict[str, int]:
     """Word -> how often general Chinese uses it (jieba's dictionary counts)."""
     return _general_dictionary()[0]
+
+
+# A word general Chinese lists but rarely uses (jieba's dictionary keeps common misspellings: 注消 3 times) is a
+# misspelling of a document word that sounds the same, tones included, and is used this many times more (注销 80);
+# 公式/公示 or 权利/权力 are both common, so neither stands for the other.
+MAX_MISSPELLING_COUNT = 10
+MISSPELLING_RATIO = 10
+
+
+def _misspelling_of(word: str, near: str) -> bool:
+    counts = _general_counts()
+    seen = counts.get(word, 0)
+    return (
+        seen <= MAX_MISSPELLING_COUNT
+        and counts.get(near, 0) >= MISSPELLING_RATIO * max(seen, 1)
+        and pinyin(word, style=Style.TONE3) == pinyin(near, style=Style.TONE3)
+    )
 
 
 # Weight of an unknown word that is not a noun of general Chinese: a segmentation fragment, not a topic.

@@ -856,3 +856,10 @@ def test_only_the_end_of_a_very_long_question_is_analysed(service) -> None:  # t
     answer = service.ask(question)
     assert not answer.refused and answer.citations[0].id == 34
     assert question_tail("营业执照要几天？") == "营业执照要几天？"
+
+
+def test_a_rare_misspelling_general_chinese_lists_is_repaired_but_a_common_word_is_not(ctx: Context) -> None:
+    # jieba's dictionary lists 注消 (3 uses) beside 注销 (80): a slip; 公式 and 权利 are common words of their own
+    assert ctx.lexicon.correct_typos("想把执照注消掉") == "想把执照注销掉"
+    assert ctx.lexicon.correct_typos("公式和权利") == "公式和权利"
+    assert ctx.lexicon._weigh("注消").doc_forms == ("注销",)
