@@ -165,6 +165,26 @@ def _has_topic(text: str, units: UnitDirectory, lexicon: DocumentLexicon) -> boo
     return any(t.idf >= MIN_TOPIC_IDF for t in terms)  # a noun the document lacks (天气) is a topic too
 
 
+# An item is named by its title's object (公平竞争 of 维护公平竞争秩序, 权益保护 of 加强权益保护) when a word
+# pointing at an item follows it: 维护公平竞争那一条, 权益保护那条, 严肃执纪执法方面.
+_ITEM_POINTER = re.compile(r"(?:的)?(?:那|这)?一?(?:条|方面|块)")
+MIN_TITLE_CORE = 4
+
+
+def item_named_by_core(text: str, doc: PolicyDocument) -> list[int]:
+    """The one notice item whose title, without its leading verb, begins a run of the text (at least
+    MIN_TITLE_CORE characters) that a pointing word (那条, 这一条, 方面) follows; [] when none or several."""
+    named = []
+    for item in doc.items:
+        core = item.title[2:]
+        for size in range(len(core), MIN_TITLE_CORE - 1, -1):
+            at = text.find(core[:size])
+            if at >= 0 and _ITEM_POINTER.match(text, at + size):
+                named.append(item.index)
+                break
+    return named if len(named) == 1 else []
+
+
 def question_tail(text: str, limit: int = MAX_ANALYSED_CHARS) -> str:
     """The last `limit` characters of `text`, from a sentence start when one falls in the first quarter of them."""
     if len(text) <= limit:
@@ -261,7 +281,9 @@ def analyse(
     tasks, items = extract_references(PART_ORDINAL_RE.sub(" ", focus))  # 附件第三部分 names no task 3
     titled = False
     if not tasks and not items and not _TASK_WORDS.search(focus):
-        items = [i.index for i in doc.items if len(i.title) >= 4 and i.title in focus][:1]
+        items = [i.index for i in doc.items if len(i.title) >= 4 and i.title in focus][
+            :1
+        ] or item_named_by_core(focus, doc)
         titled = bool(items)
     if not tasks and not items:
         tasks, items = quoted_records(focus, doc)

@@ -37,6 +37,8 @@ class NumberedHandler:
         asks_about = "content" in analysis.kinds and bool(
             analysis.own_topic
         )  # 第（二十）条对干部提出了什么激励
+        if known == refs == items and analysis.titled_item and _asks_whole_item(analysis, ctx):
+            return cards(analysis, ctx, refs)  # 市场准入那条主要讲了些啥: the item itself, all of it
         if (
             len(refs) == 1
             and known
@@ -47,6 +49,16 @@ class NumberedHandler:
             ranked = evidence_for(analysis, ctx, known)
             return compose(analysis, ctx, ranked, check_evidence(analysis, ranked))
         return cards(analysis, ctx, refs)
+
+
+def _asks_whole_item(analysis: Analysis, ctx: Context) -> bool:
+    """One item named by its title, asked what it says (or nothing in particular), about nothing but its title
+    and the part it sits in (营造市场环境那部分，市场准入那条)."""
+    item = ctx.doc.item(analysis.item_numbers[0]) if len(analysis.item_numbers) == 1 else None
+    if item is None or not set(analysis.kinds) <= {"content"}:
+        return False
+    names = item.title + item.part
+    return all(t.text in names or any(f in names for f in t.doc_forms) for t in analysis.own_topic)
 
 
 def _exists(ctx: Context, ref: tuple[str, int]) -> bool:

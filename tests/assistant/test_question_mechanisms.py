@@ -9,7 +9,14 @@ import dataclasses
 
 import pytest
 
-from assistant.analysis import MAX_ANALYSED_CHARS, Analysis, analyse, focus_text, question_tail
+from assistant.analysis import (
+    MAX_ANALYSED_CHARS,
+    Analysis,
+    analyse,
+    focus_text,
+    item_named_by_core,
+    question_tail,
+)
 from assistant.compose import district_gist, task_title
 from assistant.evidence import CLOSEST_SENTENCE_BONUS, lists_n, score_record
 from assistant.handlers.base import Context
@@ -863,3 +870,28 @@ def test_a_rare_misspelling_general_chinese_lists_is_repaired_but_a_common_word_
     assert ctx.lexicon.correct_typos("想把执照注消掉") == "想把执照注销掉"
     assert ctx.lexicon.correct_typos("公式和权利") == "公式和权利"
     assert ctx.lexicon._weigh("注消").doc_forms == ("注销",)
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        ("政企沟通那一条，区里具体怎么做？", [15]),  # 健全政企沟通机制 without its verb, then 那一条
+        ("政商交往方面有什么要求？", [16]),
+        ("市场准入负面清单怎么落实？", []),  # the words alone, with nothing pointing at an item, name none
+    ],
+)
+def test_an_item_is_named_by_its_title_s_object_and_a_pointing_word(
+    ctx: Context, question: str, items: list[int]
+) -> None:
+    assert item_named_by_core(question, ctx.doc) == items
+
+
+def test_an_item_named_and_asked_what_it_says_is_given_whole(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("政务环境那部分，数字赋能那条讲的是什么？")
+    assert answer.intent == "item_lookup" and [(c.type, c.id) for c in answer.citations] == [("item", 13)]
+    first = answer.answer.splitlines()[0]
+    assert "产业大脑" in first and "电子证照" in first  # the whole item, not its first sentence
+    focused = service.ask(
+        "政商交往那条对领导干部怎么要求的？"
+    )  # a matter beyond the title: its best sentences
+    assert focused.intent != "item_lookup"
