@@ -469,6 +469,26 @@ def expansion_terms(question: str) -> list[str]:
     return [t for t in dict.fromkeys(found) if t not in question]
 
 
+# A name general Chinese does not know is cut into single characters (黄磏港 -> 黄/磏/港, 渝快办 -> 渝/快/办); a run
+# of this many single characters that recurs in the document is one of its words.
+_CHAR_RUN = (3, 4)
+
+
+def _recurring_char_runs(segmented: list[list[str]]) -> set[str]:
+    """Runs of 3-4 single-character tokens that occur as such runs at least twice in the document."""
+    counts: Counter[str] = Counter()
+    for tokens in segmented:
+        run: list[str] = []
+        for token in [*tokens, "。"]:
+            if len(token) == 1 and _CJK_WORD.match(token):
+                run.append(token)
+                continue
+            if _CHAR_RUN[0] <= len(run) <= _CHAR_RUN[1]:
+                counts["".join(run)] += 1
+            run = []
+    return {word for word, n in counts.items() if n >= 2}
+
+
 def build_lexicon(doc: PolicyDocument, unit_names: list[str]) -> DocumentLexicon:
     """Segment every record once; keep the vocabulary, the records for DF, and the document's anchors.
 
@@ -484,7 +504,9 @@ def build_lexicon(doc: PolicyDocument, unit_names: list[str]) -> DocumentLexicon
         doc.meta.goals,
     ]
     text = "\n".join([doc.meta.title, doc.meta.annex_title, *records]).lower()
-    words = {w for r in records for w in jieba.lcut(r) if len(w) >= 2 and _CJK_WORD.match(w)}
+    segmented = [jieba.lcut(r) for r in records]
+    words = {w for run in segmented for w in run if len(w) >= 2 and _CJK_WORD.match(w)}
+    words |= _recurring_char_runs(segmented)
     tokenizer = jieba.Tokenizer()
     tokenizer.tmp_dir = jieba.dt.tmp_dir
     for word in [*words, *unit_names, *_glossary()]:
