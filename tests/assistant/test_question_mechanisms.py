@@ -895,3 +895,15 @@ def test_an_item_named_and_asked_what_it_says_is_given_whole(service) -> None:  
         "政商交往那条对领导干部怎么要求的？"
     )  # a matter beyond the title: its best sentences
     assert focused.intent != "item_lookup"
+
+
+@pytest.mark.parametrize("asking", ["文件里是怎么写的", "是啥意思", "讲了些啥", "怎么规定的"])
+def test_asking_what_the_text_says_is_a_content_ask(asking: str) -> None:
+    assert ask_kinds(f"电子印章同步发放这件事，{asking}？归哪个部门管？") == ["lead", "content"]
+
+
+def test_what_it_says_and_who_leads_share_the_first_line(service) -> None:  # type: ignore[no-untyped-def]
+    first = service.ask(
+        "电子营业执照和电子印章同步发放，文件里是怎么写的？归哪个部门管？"
+    ).answer.splitlines()[0]
+    assert "区市场监管局" in first and "同步免费发放" in first and "〔任务9〕" in first
