@@ -907,3 +907,13 @@ def test_what_it_says_and_who_leads_share_the_first_line(service) -> None:  # ty
         "电子营业执照和电子印章同步发放，文件里是怎么写的？归哪个部门管？"
     ).answer.splitlines()[0]
     assert "区市场监管局" in first and "同步免费发放" in first and "〔任务9〕" in first
+
+
+@pytest.mark.parametrize(
+    ("question", "marker"), [("第57项是什么？", "〔任务57〕"), ("What is task 57?", "[Task 57]")]
+)
+def test_a_row_card_names_its_lead_units_in_the_first_line(service, question: str, marker: str) -> None:  # type: ignore[no-untyped-def]
+    task = service.document.task(57)
+    first = service.ask(question).answer.splitlines()[0]
+    assert marker in first and task.city_task[:10] in first
+    assert all(unit in first for unit in task.lead_units)  # a hotline ticket needs the unit with the task
