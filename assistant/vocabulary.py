@@ -397,6 +397,15 @@ def indefinite_masked(text: str) -> str:
     return "".join(mask(p) for p in re.findall(r"[^。？?！!]*[。？?！!]?", text) if p)
 
 
+_ENDS_IN_MA = re.compile(r"吗[\s？?！!。]*$")
+
+
+def _asks_yes_or_no(text: str) -> bool:
+    """The last sentence ends in 吗 or asks A-not-A (管不管), and no verb of knowing embeds it (你知道谁…吗)."""
+    last = [p for p in re.split(r"(?<=[？?！!。])", text) if p.strip()][-1:] or [""]
+    return not _EMBEDDING.search(last[0]) and bool(_ENDS_IN_MA.search(last[0]) or _A_NOT_A.search(last[0]))
+
+
 _RATIO_OF_AMOUNT = re.compile(r"(?:金额|额度|费用|价格|价款|总额|款项?)的?(?:百分之|比例|几成|占比|%)")
 
 
@@ -412,6 +421,8 @@ def ask_kinds(text: str) -> list[str]:
         kinds.remove("lead")
     if "rate" in kinds and "amount" in kinds and _RATIO_OF_AMOUNT.search(text):
         kinds.remove("amount")  # 合同金额的百分之几: the amount is what the share is of
+    if "yesno" not in kinds and set(kinds) <= {"lead", "coop", "content"} and _asks_yes_or_no(text):
+        kinds.append("yesno")  # 这些事有人管吗, 区里管不管: yes or no, whatever the verb
     return kinds
 
 

@@ -917,3 +917,16 @@ def test_a_row_card_names_its_lead_units_in_the_first_line(service, question: st
     first = service.ask(question).answer.splitlines()[0]
     assert marker in first and task.city_task[:10] in first
     assert all(unit in first for unit in task.lead_units)  # a hotline ticket needs the unit with the task
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("园区里的噪音扰民，区里管不管？", ["lead", "yesno"]),  # A-not-A with any verb asks yes or no
+        ("企业的用工培训有人管吗？", ["lead", "yesno"]),  # so does a 吗 question
+        ("你知道谁牵头吗？", ["lead"]),  # a verb of knowing embeds it: the unit is asked
+        ("用电报装谁牵头？", ["lead"]),
+    ],
+)
+def test_a_yes_or_no_question_asks_it_whatever_its_verb(question: str, kinds: list[str]) -> None:
+    assert ask_kinds(question) == kinds
