@@ -60,7 +60,7 @@ _ASKING = re.compile(
 )
 _IN_NOTICE = re.compile(r"通知|正文|\b(?:the|this) notice\b(?! period)", re.I)
 _TASK_WORDS = re.compile(r"任务|附件|附表|\btasks?\b|\bannex\b", re.I)
-_PART_WORDS = re.compile(r"部分|板块|\bpart\b|\bsection\b", re.I)
+_PART_WORDS = re.compile(r"部分|板块|[这那]一?块|\bpart\b|\bsection\b", re.I)
 _NAVIGATE = re.compile(
     r"下一(?:项|条|个|行)|后一(?:项|条)|上一(?:项|条|个|行)|前一(?:项|条)|\bnext (?:one|task|row|item)\b|\bprevious (?:one|task|row|item)\b",
     re.I,
@@ -405,8 +405,11 @@ def quoted_records(text: str, doc: PolicyDocument) -> tuple[list[int], list[int]
 
 # Nouns a question about a part uses for the part's contents (小标题, 几条, 任务): no topic of their own.
 _PART_CONTENT_WORDS = re.compile(
-    r"标题|小标题|条目|内容|任务|清单|附件|措施|要求|事项|范围|栏目|部分|板块|方面|包括|包含|分为|涵盖|排到|是从|序号|占了|一共|总共"
+    r"标题|小标题|条目|内容|任务|清单|附件|措施|要求|事项|范围|栏目|部分|板块|方面|包括|包含|分为|涵盖|排到|是从|序号|编号|占了|一共|总共|安排"
 )
+
+
+_QUALIFIER = re.compile(r"^(?:具体|各项|主要|相关|全部|所有)")
 
 
 def _names_part(analysis: Analysis, focus: str, doc: PolicyDocument) -> bool:
@@ -427,7 +430,7 @@ def _names_part(analysis: Analysis, focus: str, doc: PolicyDocument) -> bool:
         for t in analysis.own_topic
         if (t.in_document or t.idf > 1.0)  # not a stray fragment the segmenter left (是从, 排到)
         and t.text not in run
-        and not _PART_CONTENT_WORDS.fullmatch(t.text)
+        and not _PART_CONTENT_WORDS.fullmatch(_QUALIFIER.sub("", t.text))  # 具体任务 is 任务
     ]
     return not rest
 

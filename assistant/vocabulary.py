@@ -107,6 +107,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"|哪位|(?:组长|区长|局长|主任|书记|处长|科长|领导|负责人)(?:是|叫|的?名字)|(?:办公室|办公|联系|咨询)电话"
         r"|周几|星期几|门牌|(?:电话|号码|手机号|热线|邮箱|网址|地址)[。.!！?？\s]*$"
         r"|(?:告诉我|给我|发我|提供|查一?下)[^，,。？?]{0,20}(?:电话|号码|手机|邮箱|地址|名字|姓名)"
+        r"|(?:电话|号码|手机号|热线|邮箱|地址)(?:发|给|告诉)(?:我|一下)"
         r"|\bphone numbers?\b|\btelephone\b|\bcontact (?:number|details|information|person)\b|\bemail address\b"
         r"|\b(?:what|which)(?:'s| is| are) (?:the|their|its) (?:\w+ )?(?:phone|address|email|website)s?\b"
         r"|\bopening hours\b|\boffice hours\b"
@@ -153,7 +154,7 @@ VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|前|以前|年底)?|年底前|年内|\d{1,2}\s*月底前"
     ),
     "amount": re.compile(rf"{_N}\s*(?:万|亿|千|百)?\s*元|免费|不收费|零收费|免收|零成本|零费用"),
-    "rate": re.compile(rf"{_N}\s*%|百分之[零一二三四五六七八九十百]+|\d+\s*成(?!本|效|果|员|都)"),
+    "rate": re.compile(rf"{_N}\s*[%％]|百分之[零一二三四五六七八九十百]+|\d+\s*成(?!本|效|果|员|都)"),
     "count": re.compile(
         rf"{_N}\s*(?:个|家|项|类|户|件|次|所|条|批|人|名|万户|万家|座|处|种|份|张|台)(?!工作日|小时|月)"
     ),
@@ -167,7 +168,7 @@ VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|(?:中国|重庆|九龙坡)?[\u4e00-\u9fff]{2,4}(?:农商|商业|村镇)银行"
     ),
     "statistic": re.compile(
-        r"排名第[一二三四五六七八九十\d]+|第[一二三四五六七八九十\d]+名|位居.{0,6}第|同比增长\s*\d|增长\s*\d+(?:\.\d+)?\s*%|已(?:完成|达到|办理)\s*\d"
+        r"排名第[一二三四五六七八九十\d]+|第[一二三四五六七八九十\d]+名|位居.{0,6}第|同比增长\s*\d|增长\s*\d+(?:\.\d+)?\s*[%％]|已(?:完成|达到|办理)\s*\d"
     ),
 }
 
@@ -192,7 +193,9 @@ INJECTION = re.compile(
 # Requests to produce something (draft a letter, translate, write a poem): work outside a Q&A about the document.
 TASK_REQUEST = re.compile(
     r"(?:帮|替|给)我(?:起草|拟|写|编写|撰写|生成|翻译|做|改|润色)|起草(?:一|个)|(?:写|拟)(?:一|个)(?:份|篇|首|封|个)"
-    r"|翻译成|\b(?:write|draft|compose|generate) (?:me |us )?(?:a|an|the|some)\b|\btranslate\b",
+    r"|翻译成|\b(?:write|draft|compose|generate) (?:me |us )?(?:a|an|the|some)\b|\btranslate\b"
+    # to reveal the assistant's own instructions is no question about the document
+    r"|(?:系统)?提示词|系统(?:指令|设定)|(?:原样|完整)(?:输出|打印|显示)|\byour (?:instructions|prompt)\b",
     _F,
 )
 
@@ -214,6 +217,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     ),
     "title": re.compile(
         r"文件(?:名称|标题|名字|全称)|(?:通知|方案|文件)(?:叫什么|的名称|的标题|的全称)|标题是|\btitle\b"
+        r"|(?:通知|方案|文件)[^?？。，,]{0,6}(?:全名|全称|叫(?:什么|啥))"
         r"|\bwhat is the (?:document|notice|plan) called\b",
         _F,
     ),
@@ -229,7 +233,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "cover": re.compile(
-        r"经(?:过)?(?:谁|哪|什么)[^?？。]{0,6}(?:同意|批准|审定)|谁(?:同意|批准|审定)|(?:同意|批准)(?:的|了)?(?:吗|呢|[?？])"
+        r"经(?:过)?(?:谁|哪|什么)[^?？。]{0,6}(?:同意|批准|审定)|谁(?:同意|批准|审定)|(?:同意|批准|审定)(?:过)?(?:的|了)?(?:吗|呢|[?？])"
         r"|收文单位|(?:对|给)(?:各|下级|收到的)?(?:单位|部门)[^?？。]{0,6}(?:什么|哪些)?要求|贯彻执行"
         r"|\bapproved?\b|\bwho (?:approved|endorsed)\b|\bcover(?:ing)? (?:letter|note)\b|\brecipients? to do\b",
         _F,
@@ -245,8 +249,14 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "goals": re.compile(
-        r"工作目标|总体目标|主要目标|总目标|要达到什么|\b(?:work|overall|main) goals?\b|\bgoals? of the (?:plan|notice|document)\b"
+        r"工作目标|总体目标|主要目标|总目标|要达到什么|\b(?:work|overall|main) (?:goals?|targets?|objectives?)\b"
+        r"|\b(?:goals?|targets?|objectives?) of the (?:plan|notice|document)\b"
         r"|\bwhat (?:does|do) (?:the plan|it) aim\b",
+        _F,
+    ),
+    "aims": re.compile(
+        r"(?:目标|效果)(?:是|有)(?:什么|啥|哪些)|(?:什么|啥)(?:样的?)?(?:目标|效果)|达到(?:个)?(?:什么|啥)(?:样的?)?(?:效果|目标|程度|水平)"
+        r"|\b(?:what|which) (?:is|are) the (?:\w+ )?(?:targets?|goals?|objectives?)\b",
         _F,
     ),
     "guiding": re.compile(r"指导思想|\bguiding (?:ideology|thought|principles?)\b", _F),
@@ -255,7 +265,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     ),
     "task_count": re.compile(
         r"(?:附件|清单|一共|总共|共有|共计|共)[^?？]{0,6}(?:多少|几)(?:项|条|个)[^?？，,]{0,6}任务|任务(?:总数|数量|总量)|多少项任务"
-        r"|\bhow many tasks\b|\btotal number of tasks\b|\bnumber of tasks\b",
+        r"|\bhow many (?:\w+ ){0,2}tasks\b|\btotal number of tasks\b|\bnumber of tasks\b",
         _F,
     ),
     # how many numbered items the notice itself has (not the annex's tasks: task_count)
@@ -265,11 +275,15 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "annex": re.compile(
-        r"附件(?:是|叫|名称|名字|标题|全称)|附件的(?:名称|名字|标题|全称)|\bannex (?:title|called|name)\b|\bwhat is the annex\b",
+        r"附件(?:是|叫|名称|名字|标题|全称)|附件[^?？。，,]{0,6}(?:叫(?:什么|啥)|的?(?:名称|名字|标题|全称))"
+        r"|\bannex (?:title|called|name)\b|\bwhat is the annex\b",
         _F,
     ),
     "parts": re.compile(
         r"(?:分|分成|分为|有|包括|包含)(?:几|多少)(?:个|大)?(?:部分|方面|板块)|(?:几|哪)(?:个|些|大)(?:部分|方面|板块)|结构|框架|目录|大标题"
+        r"|(?:附件|清单|方案|文件|正文)[^?？。]{0,8}(?:分(?:了|成|为)?(?:哪几|几)(?:大)?(?:块|类)|按什么分类|怎么分类)"
+        r"|(?:最多|最少)的(?:是)?(?:哪|什么)(?:个|一)?(?:部分|板块)"
+        r"|\b(?:shortest|longest|largest|smallest|biggest)\b(?=[^?]*\b(?:sections?|parts?)\b)"
         r"|\bhow many parts\b|\bwhat parts\b|\bstructure\b|\bsections? of the (?:notice|plan)\b|\bhow is (?:it|the plan) organi[sz]ed\b",
         _F,
     ),
@@ -287,7 +301,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
 
 #: Structural cues that also read as an ordinary question about a measure (落实…哪个部门, 根据什么): they count
 #: only when the question names the document itself (这个方案, 通知, 文件).
-DOCUMENT_ONLY_CUES = frozenset({"implements", "based_on", "cover"})
+DOCUMENT_ONLY_CUES = frozenset({"implements", "based_on", "cover", "aims"})
 
 #: Structural cues that also read as a question about some other act (政府采购代理机构管理办法由哪个部门出台): they
 #: count when the question names the document itself or names no unit or topic of its own.
@@ -397,6 +411,8 @@ def indefinite_masked(text: str) -> str:
     return "".join(mask(p) for p in re.findall(r"[^。？?！!]*[。？?！!]?", text) if p)
 
 
+_TARGET = re.compile(r"要(?:做到|达到|完成|实现)|计划|力争|争取|目标|打算")
+_ACHIEVED = re.compile(r"实际|已经|完成了|达到了|做到了|排名|名次|\bactual|\bachieved\b")
 _ENDS_IN_MA = re.compile(r"吗[\s？?！!。]*$")
 
 
@@ -415,6 +431,8 @@ def ask_kinds(text: str) -> list[str]:
     kinds = [kind for kind, pattern in KIND_CUES.items() if pattern.search(text)]
     if "duration" in kinds and "deadline" in kinds:
         kinds.remove("deadline")  # 什么时候能办好 / when will it be done: a processing time
+    if "statistic" in kinds and _TARGET.search(text) and not _ACHIEVED.search(text):
+        kinds.remove("statistic")  # 今年要做到多少担保额: the plan's target, not a figure achieved
     if "statistic" in kinds and "count" in kinds:
         kinds.remove("count")
     if "contact" in kinds and "lead" in kinds and not re.search(r"谁|who", text):

@@ -19,7 +19,7 @@ _ANNEX_WORDS = re.compile(r"附件|附表|任务清单|任务|清单|\bannex\b|\
 _PART_WORDS = re.compile(r"部分|板块|方面|\bpart\b|\bsection\b|这一?块|这一?章", re.I)
 _NAMES_ASK = re.compile(r"叫什么|是什么|名称|标题|题目|分别")
 _LIST_OR_SCOPE = re.compile(
-    r"哪几|哪些|哪[一二两三四五六七八九十]|包括|包含|有几|几项|几条|多少|从第|到第|第几|范围|讲什么|讲的是|内容|什么|标题"
+    r"哪几|哪些|哪[一二两三四五六七八九十]|包括|包含|有几|几项|几条|多少|从第|到第|第几|几号|序号|编号|排到|范围|讲什么|讲的是|内容|什么|标题"
     r"|\bwhich\b|\bwhat\b|\bhow many\b|\blist\b",
     re.I,
 )
@@ -50,6 +50,12 @@ class StructureHandler:
         if scoped is not None:
             return scoped
         facts = [f for f in analysis.structure if f in _FACTS] or []
+        if "parts" in analysis.structure:
+            facts = [f for f in facts if f != "title"]  # 每部分标题是什么: the parts' headings, not the title
+        if _ANNEX_WORDS.search(analysis.question) and (
+            "parts" in analysis.structure or "part_of" in analysis.structure and not analysis.item_numbers
+        ):
+            return _annex_overview(analysis, doc)  # 附件清单分了哪几块: its sections and the rows they span
         if not facts:
             return self._parts_overview(analysis, doc)
         lines: list[str] = []
@@ -100,6 +106,28 @@ class StructureHandler:
         quote = "实施方案" if lang == "zh" else ""
         cites = [meta_citation(META_TITLE, doc.meta.title, quote)] if quote else []
         return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="meta")
+
+
+def _annex_overview(analysis: Analysis, doc: PolicyDocument) -> Answer:
+    """The annex's sections, each with the rows it spans and how many (the shortest and longest can be read off)."""
+    lang = analysis.language
+    lines = [format_phrase("annex_sections_header", lang, n=len(doc.annex_sections), total=len(doc.tasks))]
+    for section in doc.annex_sections:
+        tasks = doc.tasks_in_section(section.index)
+        if tasks:
+            lines.append(
+                format_phrase(
+                    "annex_section_line",
+                    lang,
+                    heading=section.heading,
+                    first=tasks[0].no,
+                    last=tasks[-1].no,
+                    n=len(tasks),
+                )
+            )
+    # the header names the annex (任务清单, the words of its title); the spans come from the parsed rows
+    cites = [meta_citation(META_ANNEX, doc.meta.annex_title, "任务清单")] if lang == "zh" else []
+    return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="meta")
 
 
 def _part_names(analysis: Analysis, doc: PolicyDocument, parts: list[NoticePart]) -> Answer:
@@ -332,6 +360,7 @@ _FACTS = {
     "based_on": _based_on,
     "target_year": _target_year,
     "goals": _goals,
+    "aims": _goals,
     "guiding": _guiding,
     "recipients": _recipients,
     "task_count": _task_count,
