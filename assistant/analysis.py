@@ -171,9 +171,16 @@ _ITEM_POINTER = re.compile(r"(?:的)?(?:那|这)?一?(?:条|方面|块)")
 MIN_TITLE_CORE = 4
 
 
+def _titled_items(text: str, doc: PolicyDocument) -> list[int]:
+    """The notice item the text names by its whole title (“严肃执纪执法”这一条), or by its title's object."""
+    whole = [i.index for i in doc.items if len(i.title) >= 4 and i.title in text][:1]
+    return whole or item_named_by_core(text, doc)
+
+
 def item_named_by_core(text: str, doc: PolicyDocument) -> list[int]:
-    """The one notice item whose title, without its leading verb, begins a run of the text (at least
-    MIN_TITLE_CORE characters) that a pointing word (那条, 这一条, 方面) follows; [] when none or several."""
+    """The one notice item whose title, without its leading verb (every item title opens with a two-character
+    verb: 加强, 维护, 健全), begins a run of the text (at least MIN_TITLE_CORE characters) that a pointing word
+    (那条, 这一条, 方面) follows; [] when none or several."""
     named = []
     for item in doc.items:
         core = item.title[2:]
@@ -281,9 +288,7 @@ def analyse(
     tasks, items = extract_references(PART_ORDINAL_RE.sub(" ", focus))  # 附件第三部分 names no task 3
     titled = False
     if not tasks and not items and not _TASK_WORDS.search(focus):
-        items = [i.index for i in doc.items if len(i.title) >= 4 and i.title in focus][
-            :1
-        ] or item_named_by_core(focus, doc)
+        items = _titled_items(focus, doc)
         titled = bool(items)
     if not tasks and not items:
         tasks, items = quoted_records(focus, doc)
