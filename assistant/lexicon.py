@@ -404,6 +404,10 @@ def _is_noun(word: str, tag: str | None) -> bool:
     """A noun of general Chinese (天气, 火锅) or a Latin-script term (GDP): a topic of its own."""
     if re.fullmatch(r"[a-z0-9][a-z0-9.\-]*", word):
         return True
+    if re.search(r"^.+[了着]|个$", word):
+        return (
+            False  # an aspect particle or a classifier inside (开了个, jieba's dictionary tags it n): no noun
+        )
     if tag == "i":
         # jieba tags set phrases as idioms (i): one ending on a noun names a thing (今天天气), a description or a
         # verb phrase (合在一起, 四通八达, 千方百计) names none

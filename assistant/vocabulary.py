@@ -261,7 +261,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     ),
     "guiding": re.compile(r"指导思想|\bguiding (?:ideology|thought|principles?)\b", _F),
     "recipients": re.compile(
-        r"主送|发给(?:谁|哪些)|印发给(?:谁|哪些)|\brecipients?\b|\bsent to\b|\baddressed to\b", _F
+        r"主送|(?:印)?发给了?(?:谁|哪些)|\brecipients?\b|\bsent to\b|\baddressed to\b", _F
     ),
     "task_count": re.compile(
         r"(?:附件|清单|一共|总共|共有|共计|共)[^?？]{0,6}(?:多少|几)(?:项|条|个)[^?？，,]{0,6}任务|任务(?:总数|数量|总量)|多少项任务"

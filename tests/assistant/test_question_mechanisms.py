@@ -980,3 +980,13 @@ def test_what_is_left_of_an_injection_is_answered_as_a_question_would_be(service
     assert service.ask(
         question
     ).refused  # the assistant's own instructions, a phone number: not in the document
+
+
+def test_a_verb_with_an_aspect_particle_is_no_topic_noun(ctx: Context) -> None:
+    # jieba's dictionary tags 开了个 as a noun; 了 inside and 个 at the end say it is a verb phrase
+    assert ctx.lexicon._weigh("开了个").idf == WEAK_UNKNOWN_IDF
+    assert ctx.lexicon._weigh("饭馆").idf > WEAK_UNKNOWN_IDF  # a noun the document lacks stays a topic
+
+
+def test_who_the_notice_was_sent_to_in_more_wordings(ctx: Context) -> None:
+    assert "recipients" in _analyse(ctx, "这个通知发给了哪些单位？").structure
