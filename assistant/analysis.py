@@ -110,6 +110,8 @@ class Analysis:
     in_notice: bool = False  # says the notice's own text is where it is said (通知里说的…), not the annex
     asked_noun: str = ""  # the noun a which-question asks to enumerate (哪些重点领域 -> 重点领域)
     asked_count: int = 0  # how many things a which-question names (具体是哪三项 -> 3)
+    # nouns the document lacks that only describe who asks (我开了个小饭馆): the asker, not the matter
+    self_described: frozenset[str] = frozenset()
     heading: str = (
         ""  # the Chinese words an English question names a part by (政务 for "government services")
     )
@@ -127,8 +129,9 @@ class Analysis:
     @property
     def foreign_share(self) -> float:
         """Share of the topic's weight on words the document never uses (0 when there is no topic)."""
-        total = sum(t.idf for t in self.own_topic)
-        return sum(t.idf for t in self.own_topic if not t.in_document) / total if total else 0.0
+        own = [t for t in self.own_topic if t.text not in self.self_described]
+        total = sum(t.idf for t in own)
+        return sum(t.idf for t in own if not t.in_document) / total if total else 0.0
 
     def rare_terms(self, n: int = 2) -> list[TopicTerm]:
         """The question's rarest topic words the document uses (what a cited clause must be about); among words
@@ -190,6 +193,24 @@ def item_named_by_core(text: str, doc: PolicyDocument) -> list[int]:
                 named.append(item.index)
                 break
     return named if len(named) == 1 else []
+
+
+# A clause in which the asker says who they are or what they run (我开了个小饭馆, 我们是做资产评估的, 我家开了家药房).
+_SELF_CLAUSE = re.compile(
+    r"(?:^|[，,。！!？?；;\s])(?:我|我们|我家|咱|咱们|本人|俺)(?:公司|家|厂)?"
+    r"(?:是|在)?(?:开了?|做|经营|办了?|干)(?:个|一个|一家|家|的是)?[^，,。！!？?；;]{0,12}"
+)
+
+
+def self_described(text: str, unknown: list[TopicTerm]) -> frozenset[str]:
+    """The unknown topic words that occur only inside clauses describing the asker (我开了个小饭馆 -> 饭馆)."""
+    clauses = [m.group(0) for m in _SELF_CLAUSE.finditer(text)]
+    inside = "".join(clauses)
+    return frozenset(
+        t.text
+        for t in unknown
+        if t.text in inside and text.count(t.text) == sum(c.count(t.text) for c in clauses)
+    )
 
 
 def question_tail(text: str, limit: int = MAX_ANALYSED_CHARS) -> str:
@@ -332,6 +353,7 @@ def analyse(
     analysis.in_notice = bool(_IN_NOTICE.search(low)) and not _TASK_WORDS.search(low)
     analysis.asked_noun = asked_noun(low)
     analysis.asked_count = asked_count(low)
+    analysis.self_described = self_described(focus, [t for t in topic if not t.in_document])
     if _asks_for_heads(low, doc):
         analysis.structure.insert(0, "heads")
     if not analysis.structure and _asks_for_goal_year(analysis, doc):

@@ -990,3 +990,10 @@ def test_a_verb_with_an_aspect_particle_is_no_topic_noun(ctx: Context) -> None:
 
 def test_who_the_notice_was_sent_to_in_more_wordings(ctx: Context) -> None:
     assert "recipients" in _analyse(ctx, "这个通知发给了哪些单位？").structure
+
+
+def test_nouns_that_only_say_who_asks_are_not_the_matter(service, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+    analysis = _analyse(ctx, "我家开了个小面馆，想办个食品经营许可，要多久？")
+    assert "面馆" in analysis.self_described  # the asker's own shop, not what is asked about
+    assert not _analyse(ctx, "我们是做外卖的，外卖平台抽成多少？").self_described  # 外卖 is also asked about
+    assert service.ask("我开了个火锅店，今天天气怎么样？").refused  # the weather stays foreign
