@@ -20,10 +20,12 @@ import jieba
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from assistant.bilingual import doc_terms_for_english
-from assistant.vocabulary import SCAFFOLD_EN, SCAFFOLD_ZH, cue_words
+from assistant.vocabulary import SCAFFOLD_EN, SCAFFOLD_EN_VERBS, SCAFFOLD_ZH, cue_words
+from ingest.english import normalise_word
 from ingest.records import PolicyDocument
 from vectorstore.lexical import add_user_words, init_jieba
 
+_SCAFFOLD_EN_KEYS = frozenset(normalise_word(w) for w in SCAFFOLD_EN_VERBS)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _CJK_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -249,8 +251,8 @@ class DocumentLexicon:
         terms: list[TopicTerm] = []
         low = question.lower()
         for word in dict.fromkeys(_EN_WORD.findall(low)):
-            if word in SCAFFOLD_EN or len(word) < 3:
-                continue
+            if word in SCAFFOLD_EN or len(word) < 3 or normalise_word(word) in _SCAFFOLD_EN_KEYS:
+                continue  # how it asks (gives, mentions), in any inflection
             glossed = [t for t in doc_terms_for_english(word, limit=4) if t in self.text]
             # the everyday Chinese word a gloss gives leads on to the document's own (water -> 自来水 -> 用水)
             forms = tuple(dict.fromkeys(f for g in glossed for f in (g, *everyday_synonyms(g))))

@@ -50,7 +50,9 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "coop": re.compile(
         r"配合|协助|协办|协同|参与(?:单位|部门)|\bco-?operat\w*|\bsupport(?:ing)? (?:unit|department)s?\b"
         r"|\bwho (?:else )?helps\b|\b(?:agencies|units|bodies|departments|offices) (?:that )?work(?:s|ing)? with\b"
-        r"|\bassist\w*|\bcollaborat\w*|\bpartner\w*",
+        r"|\bassist\w*|\bcollaborat\w*|\bpartner (?:units?|departments?|agencies|offices|bodies)\b"
+        r"|\bbacks? (?:it |them |this |that )?up\b|\bbacking (?:it |them )?up\b|\bsupports? (?:it|them|this|that)\b"
+        r"|\b(?:which|what) other (?:offices|departments|units|agencies|bodies)\b",
         _F,
     ),
     "duration": re.compile(
@@ -87,7 +89,9 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "count": re.compile(
-        r"多少(?:家|个(?!工作日|小时|月|自然日)|项|条|次|类|户|件|人|名|种|所|批|座|趟|班|列|回|轮|期)|(?<![好几哪])几(?:家|个(?!工作日|小时|月)|项|条|次|类|户|件|种|所|批|趟|班|列|回|轮|期)"
+        r"多少(?:家|个(?!工作日|小时|月|自然日)|项|条|次|类|户|件|人|名|种|所|批|座|趟|班|列|回|轮|期|张|本|台|辆|套|份|笔|位|只|栋|间|处|场|篇|部|支|块|道)|(?<![好几哪])几(?:家|个(?!工作日|小时|月)|项|条|次|类|户|件|种|所|批|趟|班|列|回|轮|期|张|本|台|辆|套|份|笔|位|只|栋|间|处|场|篇|部|支|块|道)"
+        # 有多少 + a noun counts things (有多少用户), unless the noun is time or money
+        r"|有多少(?=[\u4e00-\u9fff])(?!钱|时间|天|小时|工作日|个?工作日|个小时|个月|年|元|万|亿|比例)"
         r"|\bhow many\b(?! (?:working )?(?:days|hours|weeks|months))|\bnumber of\b",
         _F,
     ),
@@ -137,6 +141,9 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "statistic": re.compile(
         r"(?:实际|已经|去年|今年|前年|上半年|截至|截止)(?=[^?？]{0,10}(?:多少|几|排名|第几))|排名第|第几名|排第几|排名多少|名次|增长了?多少"
         r"|增长率|产值|GDP|统计数据|总共有多少家|现有多少|目前有多少|完成了多少|达到了多少|办了多少"
+        # so far: 目前发了多少张, 现在有多少用户 (有, or 了 before a counted thing: a figure reached; 现在压到了多少
+        # asks a time limit)
+        r"|(?:目前|现在|迄今|至今|累计)[^?？，,。]{0,10}(?:有(?:多少|几)|了(?:多少|几)(?:家|个(?!工作日|小时|月)|张|户|人|名|件|次|笔|本|台|套|份|位))"
         r"|\bactual\w*\b|\bachieved\b|\blast year\b|\bthis year\b|\branking\b|\branked\b|\bGDP\b|\bstatistic\w*|\bso far\b",
         _F,
     ),
@@ -179,13 +186,14 @@ HEDGES = re.compile(r"探索|推动|推进|力争|鼓励|支持|逐步|试点|�
 # cut out before analysis.
 INJECTION = re.compile(
     r"(?:请)?(?:忽略|无视|不要管|别管|忘掉|忘记|跳过|不用管|不必遵守|不要遵守)(?:掉)?(?:你|之前|上面|以上|前面|刚才|所有|全部|一切|系统|的){0,5}"
-    r"(?:规则|指令|指示|设定|限制|要求|提示词?|约束|规定)[,，。;；!！]?"
+    r"(?:规则|指令|指示|设定|限制|要求|提示词?|约束|规定|身份|角色)[,，。;；!！]?"
+    r"|(?:不用管|不要管|别管|不必管|无视|忽略)(?:这份|这个|该)?(?:文件|文档|通知|方案|原文)[,，。;；!！]?"
     r"|(?:即使|就算|哪怕)(?:文件|文档|原文)?(?:里|中|上)?(?:没(?:有)?(?:写|提|规定)|未(?:写|提))(?:的话)?(?:也)?(?:要)?(?:回答|告诉我|编|说)?[,，。;；]?"
     r"|(?:你现在是|假装你是|扮演|你不再是|从现在起你是)[^,，。;；!！?？]*[,，。;；!！]?"
-    r"|(?:直接|必须|一定要|务必)(?:告诉我|回答|给我|编(?:一个)?|猜(?:一个)?)"
+    r"|(?:直接|必须|一定要|务必)(?:告诉我|回答|给我|教我|编(?:一个)?|猜(?:一个)?)"
     r"|(?:编|猜|估计|随便说)(?:一个|个)(?:数字|数|答案)?"
     r"|\b(?:please )?(?:ignore|disregard|forget)\b[^.?!]{0,40}\b(?:instructions?|rules?|prompts?|guidelines?)\b[.,;:!]?"
-    r"|\byou are now\b[^.?!,]*[.,;!]?|\bpretend (?:to be|you are)\b[^.?!,]*[.,;!]?|\bjust (?:tell me|answer|make up|guess)\b"
+    r"|\byou are now\b[^.?!,]*[.,;!]?|\bpretend (?:to be|you are)\b[^.?!,]*[.,;!]?|\bjust (?:tell me|answer|make up|guess|confirm|say)\b"
     r"|\bsystem prompt\b|\bdeveloper mode\b|\bjailbreak\b",
     _F,
 )
@@ -195,7 +203,9 @@ TASK_REQUEST = re.compile(
     r"(?:帮|替|给)我(?:起草|拟|写|编写|撰写|生成|翻译|做|改|润色)|起草(?:一|个)|(?:写|拟)(?:一|个)(?:份|篇|首|封|个)"
     r"|翻译成|\b(?:write|draft|compose|generate) (?:me |us )?(?:a|an|the|some)\b|\btranslate\b"
     # to reveal the assistant's own instructions is no question about the document
-    r"|(?:系统)?提示词|系统(?:指令|设定)|(?:原样|完整)(?:输出|打印|显示)|\byour (?:instructions|prompt)\b",
+    r"|(?:系统)?提示词|系统(?:指令|设定)|(?:原样|完整)(?:输出|打印|显示)|\byour (?:instructions|prompt)\b"
+    # its own configuration, keys or files are no question about the document either
+    r"|(?:内部|系统|你的)(?:配置|设置|参数)|密钥|文件路径|调试模式|\bapi[ _-]?keys?\b|\bsecret keys?\b|\bconfig(?:uration)?\b",
     _F,
 )
 
@@ -204,19 +214,20 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     "date": re.compile(
         r"发文日期|印发日期|发布日期|成文日期|落款日期|(?:什么时候|何时|哪天|哪一?年|哪个月)(?:印发|发布|出台|发文|下发|签发)"
         r"|(?:印发|发布|出台|发文)(?:的)?(?:时间|日期)|\b(?:when|which year|what year|what date)\b.*\b(?:issued|published|released|signed)\b"
-        r"|\bissue date\b|\bdate of (?:issue|the notice|the document)\b",
+        r"|\bissue date\b|\bdate of (?:issue|the notice|the document)\b|\bon what date\b",
         _F,
     ),
     "issuers": re.compile(
         r"谁(?:印发|发布|发文|出台|制定|签发|发的)|(?:哪些|什么|哪[一两二三几]?[个家])(?:单位|部门|机关)(?:联合)?"
         r"(?:印发|发布|发文|出台|制定|签发|发的|发了?(?:这个|该|本)?(?:文件|通知|方案))"
         r"|发文(?:单位|机关)|印发(?:单位|机关)|联合印发|盖(?:的)?(?:是)?(?:哪|谁|什么).{0,4}章|落款|署名"
-        r"|\bwho (?:issued|published|released|signed|wrote)\b|\bby whom\b"
+        r"|\bwho (?:issued|published|released|signed|wrote|put out|sent out|put together)\b|\bby whom\b"
         r"|\bissuing (?:body|bodies|authority|authorities)\b|\bissuers?\b|\bissued by\b",
         _F,
     ),
     "title": re.compile(
         r"文件(?:名称|标题|名字|全称)|(?:通知|方案|文件)(?:叫什么|的名称|的标题|的全称)|标题是|\btitle\b"
+        r"|(?:完整|正式)的?(?:标题|名称|全称)|标题(?:怎么写|是什么)"
         r"|(?:通知|方案|文件)[^?？。，,]{0,6}(?:全名|全称|叫(?:什么|啥))"
         r"|\bwhat is the (?:document|notice|plan) called\b",
         _F,
@@ -265,6 +276,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     ),
     "task_count": re.compile(
         r"(?:附件|清单|一共|总共|共有|共计|共)[^?？]{0,6}(?:多少|几)(?:项|条|个)[^?？，,]{0,6}任务|任务(?:总数|数量|总量)|多少项任务"
+        r"|(?:附件|任务清单|工作任务)[^?？。，,]{0,12}(?:一共|总共|共有|共计)(?:有)?(?:多少|几)(?:项|条|个)"
         r"|\bhow many (?:\w+ ){0,2}tasks\b|\btotal number of tasks\b|\bnumber of tasks\b",
         _F,
     ),
@@ -339,7 +351,16 @@ item items plan notice document jiulongpo chongqing district company companies f
 hi hello thanks thank quick question sorry obvious our team still learning ropes moved year this like would about regarding
 what's who's where's how's it's i'm we're now currently today max maximum min minimum total overall
 near nearby around best good recommend suggest give show find explain describe let know tell
+anything anyone anybody anywhere something someone somebody somewhere everything everyone everybody everywhere
+nothing nobody nowhere whatever whoever whichever among between during before after since until
+within across along upon via per despite except unless whether while though although because
+still already yet ever never always often sometimes again soon actually even ago able
+say says said saying mention mentions mentioned
 """.split()
+)
+#: Verbs of asking and telling: scaffolding in every inflection (gives, mentioned, explaining).
+SCAFFOLD_EN_VERBS = frozenset(
+    "say mention give tell show explain describe know want need get make take let suggest recommend".split()
 )
 
 #: Generic English words that count as a request for a unit (who/which) even without an interrogative.
@@ -381,10 +402,22 @@ _POINTS_BACK = re.compile(
 _ASKING_MARK = re.compile(r"吗|呢|谁|哪|什么|怎么|如何|能不能|能否|是否|有没有|可不可以|会不会|是不是|[?？]")
 
 
+# 几家 as the subject of what the clause tells (还几家商量好一起涨: "a few firms agreed"): counted things, then a verb
+_TOLD_SUBJECT_WH = re.compile(r"(?:几|多少)(?=[家项条次户件种批张位名人][\u4e00-\u9fff]{2})")
+# 这几个月, 前几天, 近几年: a demonstrative "these few", never a question
+_DEMONSTRATIVE_WH = re.compile(r"(?<=[这那前近])几")
+# a told state (审批快到期限了, 等了很久了): a clause that ends in 了 and asks nothing names no asked kind
+_TOLD_STATE = re.compile(r"了[，,；;]?$")
+
+
 def _told(clause: str) -> str:
-    """A clause told before the asking one, its 有/了 … 几 masked unless it says 一共 (a count really asked)."""
+    """A clause told before the asking one: its 有/了 … 几 and its subject 几家 masked unless it says 一共 (a count
+    really asked); the whole clause when it tells a state that has come about (…了) and asks nothing."""
     if _REAL_COUNT.search(clause):
         return clause
+    if _TOLD_STATE.search(clause) and not _ASKING_MARK.search(clause):
+        return "某" * len(clause)
+    clause = _TOLD_SUBJECT_WH.sub("某", clause)
     return _TOLD_WH.sub(lambda m: _WH_IN_MA_CLAUSE.sub("某", m.group(0)), clause)
 
 
@@ -395,19 +428,29 @@ def indefinite_masked(text: str) -> str:
     def mask(sentence: str) -> str:
         if _EMBEDDING.search(sentence):
             return sentence
-        *earlier, last = re.split(r"(?<=[，,；;])", sentence)
+        clauses = re.split(r"(?<=[，,；;])", sentence)
+        # the asking clause is the last that asks; what follows it gives a reason (…，免得超时)
+        asking = [
+            n for n, c in enumerate(clauses) if _ASKING_MARK.search(c.replace("几", "").replace("多少", ""))
+        ]
+        cut = asking[-1] + 1 if asking else len(clauses)
+        *earlier, last = clauses[:cut]
+        return masked(earlier, last) + "".join(clauses[cut:])
+
+    def masked(earlier: list[str], last: str) -> str:
         if "吗" in last:
             return "".join(_WH_AFTER_HAVING.sub("某", c) for c in earlier) + _WH_IN_MA_CLAUSE.sub("某", last)
         if _A_NOT_A.search(last):
             return "".join(_told(c) for c in earlier) + _WH_IN_MA_CLAUSE.sub("某", last)
         if not _ASKING_MARK.search(last.replace("几", "").replace("多少", "")):
-            return sentence
+            return "".join(earlier) + last
         back = next((n for n, c in enumerate([*earlier, last]) if n and _POINTS_BACK.search(c)), 0)
         if back:
             # 这种情况谁管？ points back at what the clauses before it told (几家店约好了涨价): they ask nothing
             earlier = [_WH_IN_MA_CLAUSE.sub("某", c) if n < back else c for n, c in enumerate(earlier)]
         return "".join(_told(c) for c in earlier) + last
 
+    text = _DEMONSTRATIVE_WH.sub("某", text)
     return "".join(mask(p) for p in re.findall(r"[^。？?！!]*[。？?！!]?", text) if p)
 
 
