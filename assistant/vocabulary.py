@@ -226,7 +226,10 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "title": re.compile(
-        r"文件(?:名称|标题|名字|全称)|(?:通知|方案|文件)(?:叫什么|的名称|的标题|的全称)|标题是|\btitle\b"
+        r"文件(?:名称|标题|名字|全称)|(?:通知|方案|文件)(?:叫什么|的名称|的标题|的全称)|标题是"
+        # a property title or a job title is no title of the notice
+        r"|\btitle of (?:the |this )?(?:\w+ )?(?:notice|plan|document)\b|\b(?:notice|plan|document)'s (?:full )?title\b"
+        r"|\bwhat(?:'s| is) the (?:full |official |exact )?title\b|\b(?:full|official|exact) title\b"
         r"|(?:完整|正式)的?(?:标题|名称|全称)|标题(?:怎么写|是什么)"
         r"|(?:通知|方案|文件)[^?？。，,]{0,6}(?:全名|全称|叫(?:什么|啥))"
         r"|\bwhat is the (?:document|notice|plan) called\b",
@@ -485,6 +488,24 @@ def ask_kinds(text: str) -> list[str]:
     if "yesno" not in kinds and set(kinds) <= {"lead", "coop", "content"} and _asks_yes_or_no(text):
         kinds.append("yesno")  # 这些事有人管吗, 区里管不管: yes or no, whatever the verb
     return kinds
+
+
+# A question asking for a total, and a sentence that states one (全流程…8天内, 总用时不超过13个工作日).
+_TOTAL_ASKED = re.compile(
+    r"一共|总共|合计|加起来|全部下来|总用时|全流程|\bin total\b|\baltogether\b|\ball (?:together|in)\b|\boverall\b|\btotal\b",
+    _F,
+)
+_TOTAL_STATED = re.compile(r"全流程|总用时|总时[间限]|合计|总计|共计|全部")
+
+
+def asks_total(question: str) -> bool:
+    """Does the question ask for a total (in total, 一共, 全流程)?"""
+    return bool(_TOTAL_ASKED.search(question))
+
+
+def states_total(text: str) -> bool:
+    """Does a sentence state a total (全流程, 总用时)?"""
+    return bool(_TOTAL_STATED.search(text))
 
 
 def has_value(kind: str, text: str) -> bool:

@@ -32,7 +32,7 @@ from assistant.evidence import (
 from assistant.handlers.base import Context, refusal
 from assistant.lexicon import expansion_terms
 from assistant.models import Answer, Citation
-from assistant.vocabulary import KIND_CUES, VALUE_KINDS, has_value
+from assistant.vocabulary import KIND_CUES, VALUE_KINDS, asks_total, has_value, states_total
 from prompts import format_phrase
 
 RELATED_RATIO = 0.8
@@ -217,7 +217,7 @@ def _first_line(
                 )
             )
         elif kind in VALUE_KINDS:
-            chosen = _value_sentences(top, kind)
+            chosen = _value_sentences(top, kind, asks_total(analysis.question))
             chosen += [s for s in _per_part_values(analysis, top, kind) if s not in chosen]
             for sentence in chosen:
                 clause = value_clause(
@@ -244,8 +244,14 @@ def _first_line(
             shown.append(clause)
             if (other := _complement(analysis, top, best)) is not None:
                 quotes.append(other)
+            district = ""
             if (detail := _district_detail(top, best)) is not None:
-                quotes.append(detail)
+                # the city-level task says what is to be done; the district measure, what this district does
+                gist = _quoted(analysis, detail).rstrip("。；，")
+                shown.append(gist)
+                district = format_phrase("task_list_district", lang, gist=gist)
+                if gist != detail.sentence.text.strip().rstrip("。；"):
+                    quotes.append(detail)
             key = "part_yesno" if kind == "yesno" else "part_content"
             parts.append(
                 format_phrase(
@@ -255,6 +261,7 @@ def _first_line(
                     hedge=hedge_of(clause),
                     title=record_title(ctx.doc, top.type, top.ref),
                 )
+                + district
             )
     if not parts:
         shown.append(_quoted(analysis, top.best(1)[0]).rstrip("。；，"))
@@ -318,14 +325,26 @@ def _district_detail(record: RecordEvidence, best: ScoredSentence) -> ScoredSent
     return district[0] if district else None
 
 
-def _value_sentences(record: RecordEvidence, kind: str) -> list[ScoredSentence]:
+def _value_sentences(record: RecordEvidence, kind: str, total: bool = False) -> list[ScoredSentence]:
     """The best sentence stating a value of `kind`; a second from the other cell, when both state one; and a
     second of the same cell when it matches the question about as well (5日内核发确认书 and 全流程8天内 of one
-    row: the question cannot tell which it means, so both are shown)."""
+    row: the question cannot tell which it means, so both are shown). A question asking for the total (in
+    total, 一共) is answered first by a sentence that states one (全流程, 总用时)."""
     holding = record.stating(kind)
-    holding.sort(key=lambda s: (-s.score, s.sentence.position))
     if not holding:
         return []
+    if total:
+        # the row is about the question (it states a value of the kind about its words): its own total is the
+        # answer to "in total", even where the question's wording reaches only the step sentence
+        holding += [
+            s
+            for s in record.sentences
+            if s not in holding
+            and s.step
+            and has_value(kind, s.sentence.text)
+            and states_total(s.sentence.text)
+        ]
+    holding.sort(key=lambda s: (not (total and states_total(s.sentence.text)), -s.score, s.sentence.position))
     best = holding[0]
     other = [s for s in holding[1:] if s.sentence.cell != best.sentence.cell and s.rare]
     close = [

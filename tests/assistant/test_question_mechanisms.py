@@ -24,7 +24,7 @@ from assistant.handlers.lookup import _district_detail
 from assistant.lexicon import WEAK_UNKNOWN_IDF
 from assistant.question_text import extract_references
 from assistant.service import resolve_followup
-from assistant.vocabulary import ask_kinds, has_value, strip_injection
+from assistant.vocabulary import ask_kinds, asks_total, has_value, states_total, strip_injection
 from ingest.annex import COLUMNS
 from ingest.structure import named_heading, named_parts, shared_heads
 
@@ -637,11 +637,8 @@ def test_a_question_that_names_the_notice_as_its_source_prefers_its_items(
 
 def test_a_city_level_answer_is_followed_by_what_the_district_concretely_does(service, ctx: Context) -> None:  # type: ignore[no-untyped-def]
     lines = service.ask("税务局除了大厅，还有没有自助办税的地方？").answer.splitlines()
-    assert "〔任务147〕" in lines[0]
-    if "直港大道" not in lines[0]:  # the city-level commitment first ...
-        assert (
-            "区级措施" in lines[1] and "直港大道" in lines[1]
-        )  # ... then the district's own places, verbatim
+    # the city-level commitment, then in the same line what the district does: its own places, verbatim
+    assert "〔任务147〕" in lines[0] and "直港大道" in lines[0]
     top = score_record(
         _analyse(ctx, "税务局除了大厅，还有没有自助办税的地方？"),
         ctx.doc,
@@ -1094,3 +1091,30 @@ def test_english_words_of_asking_and_closed_class_words_are_no_topic(ctx: Contex
     words = {t.text for t in analysis.topic}
     assert not {"say", "anything", "someone", "gives"} & words
     assert "false" in words or "statements" in words  # the matter stays
+
+
+def test_line_one_of_what_a_row_says_carries_the_district_measure(service) -> None:  # type: ignore[no-untyped-def]
+    first = service.ask("跟四川那边的信用平台是怎么对接的？").answer.splitlines()[0]
+    assert "区级：" in first and "新都区" in first  # the district's own partner, not only 川渝 in general
+    first = service.ask(
+        "Which other district will the district credit platform connect with?"
+    ).answer.splitlines()[0]
+    assert "district measure" in first and "新都区" in first
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "小型低风险项目竣工以后，规划核实加上不动产登记一共要几天？",
+        "For a small low-risk project, how many days do the planning check and property registration take in total?",
+    ],
+)
+def test_a_question_asking_for_a_total_is_answered_by_the_total_first(service, question: str) -> None:  # type: ignore[no-untyped-def]
+    first = service.ask(question).answer.splitlines()[0]
+    assert "8天" in first and ("5日" not in first or first.index("8天") < first.index("5日"))
+
+
+def test_what_asks_for_a_total_and_what_states_one() -> None:
+    assert asks_total("加起来一共多少天") and asks_total("how long altogether")
+    assert not asks_total("要几天")
+    assert states_total("全流程严格控制在8天内") and not states_total("5日内核发确认书")
