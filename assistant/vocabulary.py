@@ -139,12 +139,12 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "statistic": re.compile(
-        r"(?:实际|已经|去年|今年|前年|上半年|截至|截止)(?=[^?？]{0,10}(?:多少|几|排名|第几))|排名第|第几名|排第几|排名多少|名次|增长了?多少"
+        r"(?:实际(?!上)|已经|去年|今年|前年|上半年|截至|截止)(?=[^?？]{0,10}(?:多少|几|排名|第几))|排名第|第几名|排第几|排名多少|名次|增长了?多少"
         r"|增长率|产值|GDP|统计数据|总共有多少家|现有多少|目前有多少|完成了多少|达到了多少|办了多少"
         # so far: 目前发了多少张, 现在有多少用户 (有, or 了 before a counted thing: a figure reached; 现在压到了多少
         # asks a time limit)
         r"|(?:目前|现在|迄今|至今|累计)[^?？，,。]{0,10}(?:有(?:多少|几)|了(?:多少|几)(?:家|个(?!工作日|小时|月)|张|户|人|名|件|次|笔|本|台|套|份|位))"
-        r"|\bactual\w*\b|\bachieved\b|\blast year\b|\bthis year\b|\branking\b|\branked\b|\bGDP\b|\bstatistic\w*|\bso far\b",
+        r"|\bactual(?:s| figures?| numbers?| results?)?\b(?!ly)|\bachieved\b|\blast year\b|\bthis year\b|\branking\b|\branked\b|\bGDP\b|\bstatistic\w*|\bso far\b",
         _F,
     ),
 }
@@ -458,7 +458,7 @@ def indefinite_masked(text: str) -> str:
 
 
 _TARGET = re.compile(r"要(?:做到|达到|完成|实现)|计划|力争|争取|目标|打算")
-_ACHIEVED = re.compile(r"实际|已经|完成了|达到了|做到了|排名|名次|\bactual|\bachieved\b")
+_ACHIEVED = re.compile(r"实际(?!上)|已经|完成了|达到了|做到了|排名|名次|\bactual\b|\bachieved\b")
 _ENDS_IN_MA = re.compile(r"吗[\s？?！!。]*$")
 
 

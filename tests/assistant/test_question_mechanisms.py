@@ -1118,3 +1118,9 @@ def test_what_asks_for_a_total_and_what_states_one() -> None:
     assert asks_total("加起来一共多少天") and asks_total("how long altogether")
     assert not asks_total("要几天")
     assert states_total("全流程严格控制在8天内") and not states_total("5日内核发确认书")
+
+
+def test_actually_is_emphasis_not_an_actual_figure() -> None:
+    assert "statistic" not in ask_kinds("who do i actually send the application to?")
+    assert "statistic" not in ask_kinds("实际上要多少天？")
+    assert "statistic" in ask_kinds("what was the actual number of new firms last year?")
