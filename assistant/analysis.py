@@ -352,6 +352,8 @@ def analyse(
     analysis.task_request = bool(TASK_REQUEST.search(low))
     analysis.in_notice = bool(_IN_NOTICE.search(low)) and not _TASK_WORDS.search(low)
     analysis.asked_noun = asked_noun(low)
+    if analysis.asked_noun and not analysis.kinds:
+        analysis.kinds = ["content"]  # 提供哪些补贴: the things themselves, not a follow-up's earlier ask
     analysis.asked_count = asked_count(low)
     analysis.self_described = self_described(focus, [t for t in topic if not t.in_document])
     if _asks_for_heads(low, doc):

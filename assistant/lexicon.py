@@ -416,6 +416,13 @@ def _general_words() -> frozenset[str]:
     return frozenset(_general_tags())
 
 
+def is_noun_word(word: str) -> bool:
+    """A word that names a thing: general Chinese tags it a noun, a set phrase or an abbreviation (天然气, 不动产),
+    or does not know it (a term of the document's own); not a verb or adjective (落实, 开发)."""
+    tag = _general_tags().get(word)
+    return tag is None or tag.startswith(("n", "l", "j"))
+
+
 def is_content_word(word: str) -> bool:
     """Not a function word of general Chinese (words jieba does not know count as content)."""
     tag = _general_tags().get(word)

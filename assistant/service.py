@@ -31,12 +31,12 @@ from assistant.handlers.lookup import LookupHandler
 from assistant.handlers.numbered import NumberedHandler
 from assistant.handlers.structure import StructureHandler
 from assistant.handlers.units import UnitListHandler
-from assistant.lexicon import DocumentLexicon, build_lexicon
+from assistant.lexicon import DocumentLexicon, build_lexicon, is_noun_word
 from assistant.llm import generate_answer, make_chat_model, sources_for_prompt
 from assistant.loader import IndexHolder, LoadedIndex, return_freed_memory
 from assistant.models import Answer, Citation
 from assistant.question_text import validate_question
-from assistant.vocabulary import LIST_CUE
+from assistant.vocabulary import LEVEL_CONTRAST, LEVEL_WORD, LIST_CUE
 from ingest.records import NoticeItem, PolicyDocument, Task
 from ingest.sentences import Sentence, record_sentences, record_text
 from ingest.units import UnitDirectory, load_unit_directory
@@ -211,6 +211,10 @@ class PolicyQAService:
         )
 
 
+# A word this rare names a matter of its own (a general verb such as 落实 or 开发 does not).
+NEW_MATTER_IDF = 3.0
+
+
 def resolve_followup(analysis: Analysis, ctx: Context) -> Analysis:
     """Resolve a follow-up against the previous turn: its rows (navigation, a detail of the last row) or its
     ask (the same question about a new topic)."""
@@ -240,6 +244,10 @@ def resolve_followup(analysis: Analysis, ctx: Context) -> Analysis:
     ):
         # 配合单位里有没有工商联？ right after a row asks whether that unit is among the row's units
         analysis.listing = False
+        return _on_last_row(analysis, tasks, items)
+    if tasks and LEVEL_CONTRAST.search(analysis.question) and not _names_new_matter(analysis, ctx, tasks[0]):
+        # 区里是自己做，还是配合市里做？ right after a row asks how its district measure stands to the city task
+        analysis.kinds = ["content"]
         return _on_last_row(analysis, tasks, items)
     if not analysis.followup:
         return analysis
@@ -278,6 +286,18 @@ def resolve_followup(analysis: Analysis, ctx: Context) -> Analysis:
         merged.language = analysis.language
         return merged
     return analysis
+
+
+def _names_new_matter(analysis: Analysis, ctx: Context, task: int) -> bool:
+    """Does the question name a thing of its own that the last row does not (不动产 after a row on gas)? A
+    general verb (落实, 开发) or a word of the levels themselves (city-level) names none."""
+    text = record_text(ctx.doc, "task", task).lower()
+    return any(
+        not LEVEL_WORD.match(t.text)
+        and (is_noun_word(t.text) if analysis.language == "zh" else t.idf >= NEW_MATTER_IDF)
+        and not any(form in text for form in t.doc_forms)
+        for t in analysis.own_topic
+    )
 
 
 def _on_last_row(analysis: Analysis, tasks: list[int], items: list[int]) -> Analysis:

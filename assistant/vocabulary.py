@@ -209,6 +209,19 @@ TASK_REQUEST = re.compile(
     _F,
 )
 
+#: A question that sets the district's level against the city's (区里…市里): after a row, how its district measure
+#: stands to its city-level task.
+LEVEL_CONTRAST = re.compile(
+    r"(?=.*(?:区里|区级|区一级|区上|本区|我区))(?=.*(?:市里|市级|市一级|市上|全市))"
+    r"|(?=.*\bdistrict(?:-level)?\b)(?=.*\b(?:city|municipal)(?:-level)?\b)",
+    _F,
+)
+
+#: The words of the levels themselves (no matter of a question's own).
+LEVEL_WORD = re.compile(
+    r"^(?:区里|区级|区一级|区上|本区|我区|市里|市级|市一级|市上|全市|city|district|municipal)(?:-level)?$", _F
+)
+
 #: Structural questions about the notice itself (answered from its parsed records).
 STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     "date": re.compile(

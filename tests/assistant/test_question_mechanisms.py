@@ -1124,3 +1124,30 @@ def test_actually_is_emphasis_not_an_actual_figure() -> None:
     assert "statistic" not in ask_kinds("who do i actually send the application to?")
     assert "statistic" not in ask_kinds("实际上要多少天？")
     assert "statistic" in ask_kinds("what was the actual number of new firms last year?")
+
+
+def test_a_which_question_naming_its_things_asks_for_them_not_the_earlier_ask(ctx: Context) -> None:
+    analysis = _analyse(ctx, "那能享受哪些优惠？", _history("用电报装谁牵头？", 36))
+    assert analysis.asked_noun == "优惠" and analysis.kinds == ["content"]  # not the previous turn's lead
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "这个时限是市里定的还是区里定的？",
+        "区里是自己搞，还是跟着市里做？",
+        "Is it the district or the city that does this?",
+    ],
+)
+def test_setting_the_district_against_the_city_after_a_row_asks_about_that_row(
+    ctx: Context, question: str
+) -> None:
+    analysis = resolve_followup(_analyse(ctx, question, _history("用气报装要多久？", 34)), ctx)
+    assert analysis.task_numbers == [34] and analysis.kinds == ["content"]
+
+
+def test_a_new_matter_set_against_the_city_is_searched_again(ctx: Context) -> None:
+    analysis = resolve_followup(
+        _analyse(ctx, "那不动产登记区里和市里各要几天？", _history("用气报装要多久？", 34)), ctx
+    )
+    assert analysis.task_numbers != [34]
