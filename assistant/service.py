@@ -211,7 +211,7 @@ class PolicyQAService:
         )
 
 
-# A word this rare names a matter of its own (a general verb such as 落实 or 开发 does not).
+# An English word this rare names a thing of its own (Chinese words are told apart by their part of speech).
 NEW_MATTER_IDF = 3.0
 
 

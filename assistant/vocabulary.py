@@ -51,7 +51,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"配合|协助|协办|协同|参与(?:单位|部门)|\bco-?operat\w*|\bsupport(?:ing)? (?:unit|department)s?\b"
         r"|\bwho (?:else )?helps\b|\b(?:agencies|units|bodies|departments|offices) (?:that )?work(?:s|ing)? with\b"
         r"|\bassist\w*|\bcollaborat\w*|\bpartner (?:units?|departments?|agencies|offices|bodies)\b"
-        r"|\bbacks? (?:it |them |this |that )?up\b|\bbacking (?:it |them )?up\b|\bsupports? (?:it|them|this|that)\b"
+        r"|\bbacks? (?:it |them |this |that )?up\b|\bbacking (?:it |them )?up\b"
+        r"|\b(?:who|which \w+|what \w+) supports? (?:it|them|this|that)\b"
         r"|\b(?:which|what) other (?:offices|departments|units|agencies|bodies)\b",
         _F,
     ),
@@ -205,7 +206,8 @@ TASK_REQUEST = re.compile(
     # to reveal the assistant's own instructions is no question about the document
     r"|(?:系统)?提示词|系统(?:指令|设定)|(?:原样|完整)(?:输出|打印|显示)|\byour (?:instructions|prompt)\b"
     # its own configuration, keys or files are no question about the document either
-    r"|(?:内部|系统|你的)(?:配置|设置|参数)|密钥|文件路径|调试模式|\bapi[ _-]?keys?\b|\bsecret keys?\b|\bconfig(?:uration)?\b",
+    r"|(?:内部|你的)(?:配置|设置|参数)|系统(?:配置|参数)(?!了)|密钥|文件路径|调试模式|\bapi[ _-]?keys?\b|\bsecret keys?\b"
+    r"|\byour (?:config(?:uration)?|settings)\b",
     _F,
 )
 
