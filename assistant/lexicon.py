@@ -417,10 +417,10 @@ def _general_words() -> frozenset[str]:
 
 
 def is_noun_word(word: str) -> bool:
-    """A word that names a thing: general Chinese tags it a noun, a set phrase or an abbreviation (天然气, 不动产),
-    or does not know it (a term of the document's own); not a verb or adjective (落实, 开发)."""
+    """A word that names a thing: a noun of general Chinese by `_is_noun` (天然气, 不动产), or one it does not know
+    (a term of the document's own); not a verb or adjective (落实, 开发)."""
     tag = _general_tags().get(word)
-    return tag is None or tag.startswith(("n", "l", "j"))
+    return tag is None or _is_noun(word, tag)
 
 
 def is_content_word(word: str) -> bool:

@@ -35,6 +35,10 @@ VALUE_KINDS: frozenset[str] = frozenset(
 
 _F = re.IGNORECASE
 
+# Classifiers of counted things beyond those of firms, rows and times (张, 台, 笔): any of them after 多少/几 asks a
+# count.
+_CLASSIFIERS = "张|本|台|辆|套|份|笔|位|只|栋|间|处|场|篇|部|支|块|道"
+
 # Interrogative patterns per kind, zh and en. Order matters only for display.
 KIND_CUES: dict[str, re.Pattern[str]] = {
     "lead": re.compile(
@@ -90,7 +94,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "count": re.compile(
-        r"多少(?:家|个(?!工作日|小时|月|自然日)|项|条|次|类|户|件|人|名|种|所|批|座|趟|班|列|回|轮|期|张|本|台|辆|套|份|笔|位|只|栋|间|处|场|篇|部|支|块|道)|(?<![好几哪])几(?:家|个(?!工作日|小时|月)|项|条|次|类|户|件|种|所|批|趟|班|列|回|轮|期|张|本|台|辆|套|份|笔|位|只|栋|间|处|场|篇|部|支|块|道)"
+        rf"多少(?:家|个(?!工作日|小时|月|自然日)|项|条|次|类|户|件|人|名|种|所|批|座|趟|班|列|回|轮|期|{_CLASSIFIERS})"
+        rf"|(?<![好几哪])几(?:家|个(?!工作日|小时|月)|项|条|次|类|户|件|种|所|批|趟|班|列|回|轮|期|{_CLASSIFIERS})"
         # 有多少 + a noun counts things (有多少用户), unless the noun is time or money
         r"|有多少(?=[\u4e00-\u9fff])(?!钱|时间|天|小时|工作日|个?工作日|个小时|个月|年|元|万|亿|比例)"
         r"|\bhow many\b(?! (?:working )?(?:days|hours|weeks|months))|\bnumber of\b",
@@ -213,16 +218,16 @@ TASK_REQUEST = re.compile(
 
 #: A question that sets the district's level against the city's (区里…市里): after a row, how its district measure
 #: stands to its city-level task.
+_DISTRICT_LEVEL = "区里|区级|区一级|区上|本区|我区"
+_CITY_LEVEL = "市里|市级|市一级|市上|全市"
 LEVEL_CONTRAST = re.compile(
-    r"(?=.*(?:区里|区级|区一级|区上|本区|我区))(?=.*(?:市里|市级|市一级|市上|全市))"
+    rf"(?=.*(?:{_DISTRICT_LEVEL}))(?=.*(?:{_CITY_LEVEL}))"
     r"|(?=.*\bdistrict(?:-level)?\b)(?=.*\b(?:city|municipal)(?:-level)?\b)",
     _F,
 )
 
 #: The words of the levels themselves (no matter of a question's own).
-LEVEL_WORD = re.compile(
-    r"^(?:区里|区级|区一级|区上|本区|我区|市里|市级|市一级|市上|全市|city|district|municipal)(?:-level)?$", _F
-)
+LEVEL_WORD = re.compile(rf"^(?:{_DISTRICT_LEVEL}|{_CITY_LEVEL}|city|district|municipal)(?:-level)?$", _F)
 
 #: Structural questions about the notice itself (answered from its parsed records).
 STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
