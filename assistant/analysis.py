@@ -552,7 +552,13 @@ def _asks_for_heads(text: str, doc: PolicyDocument) -> bool:
         return True
     # English: "which five environments", "how many environments" (the head noun through the dictionary)
     asked = re.findall(r"\b(?:which|what|how many)\b(?:\s+\w+){0,2}?\s+([a-z]+s)\b", text)
-    return any(head in doc_terms_for_english(word[:-1], limit=3) for word in asked for head in heads)
+    # ... or counted by a kind noun: "which five kinds of environment"
+    asked += re.findall(
+        r"\b(?:which|what|how many)\b(?:\s+\w+)?\s+(?:kinds?|types?|sorts?) of ([a-z]+?)s?\b", text
+    )
+    return any(
+        head in doc_terms_for_english(word.removesuffix("s"), limit=3) for word in asked for head in heads
+    )
 
 
 def _without_units(text: str, units: UnitDirectory) -> str:

@@ -18,7 +18,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from ingest.english import content_words, exact_key, normalise_word, phrase_key
+from ingest.english import base_verb, content_words, exact_key, normalise_word, phrase_key
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def _related_keys(table: BilingualTable, word: str) -> list[str]:
     """The word's folded key and its derivational relative (those in the table): mediation -> mediat(e),
     registration -> register; for a British spelling the table lacks, those of its American form; for an
     unknown word, its longest-prefix neighbour: monopoly -> monopoliz(e)."""
-    found = _own_keys(table, word)
+    found = _own_keys(table, word) or _own_keys(table, base_verb(word))  # built -> build
     for pattern, american in _BRITISH:
         if found:
             break

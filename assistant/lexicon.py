@@ -21,12 +21,22 @@ from pypinyin import Style, lazy_pinyin, pinyin
 
 from assistant.bilingual import doc_terms_for_english
 from assistant.vocabulary import SCAFFOLD_EN, SCAFFOLD_EN_VERBS, SCAFFOLD_ZH, cue_words
-from ingest.english import normalise_word
+from ingest.english import base_verb, normalise_word
 from ingest.records import PolicyDocument
 from vectorstore.lexical import add_user_words, init_jieba
 
 _SCAFFOLD_EN_KEYS = frozenset(normalise_word(w) for w in SCAFFOLD_EN_VERBS)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_BESIDE_CHONGQING = re.compile(r"渝|重庆|chongqing", re.I)
+_CLITIC = re.compile(r"^(\w+)'(?:d|m|re|ve|ll|s|t)$")
+
+
+def _contraction_of_scaffold(word: str) -> bool:
+    """we'd, i'm, they've, it's, don't, can't: scaffolding glued to a clitic."""
+    m = _CLITIC.match(word)
+    return m is not None and (m.group(1) in SCAFFOLD_EN or word.endswith("n't"))
+
+
 _CJK_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Characters of asking and grammar (分几部分 is not a slip for 分级): a pair holding one is never corrected.
@@ -251,8 +261,10 @@ class DocumentLexicon:
         terms: list[TopicTerm] = []
         low = question.lower()
         for word in dict.fromkeys(_EN_WORD.findall(low)):
-            if word in SCAFFOLD_EN or len(word) < 3 or normalise_word(word) in _SCAFFOLD_EN_KEYS:
-                continue  # how it asks (gives, mentions), in any inflection
+            if word in SCAFFOLD_EN or len(word) < 3 or normalise_word(base_verb(word)) in _SCAFFOLD_EN_KEYS:
+                continue  # how it asks (gives, mentions, told), in any inflection
+            if _contraction_of_scaffold(word):
+                continue  # we'd, i'm, they've, don't: a pronoun or auxiliary with its clitic
             glossed = [t for t in doc_terms_for_english(word, limit=4) if t in self.text]
             # the everyday Chinese word a gloss gives leads on to the document's own (water -> 自来水 -> 用水)
             forms = tuple(dict.fromkeys(f for g in glossed for f in (g, *everyday_synonyms(g))))
@@ -285,7 +297,7 @@ class DocumentLexicon:
             p
             for p in self.places
             if p in low
-            and not self._names_place(p)
+            and not self._names_place(p, low)
             and not re.search(_TOWARDS_PLACE.format(place=re.escape(p)), low)
             and not self._qualifies_own_place(p, low)
             and not (p in _countries() and re.search(_ORIGIN_OF.format(place=re.escape(p)), low))
@@ -302,12 +314,22 @@ class DocumentLexicon:
                     return True
         return False
 
-    def _names_place(self, place: str) -> bool:
-        """Does the document name this place (an English name through its Chinese gloss: singapore -> 新加坡)?"""
+    def _names_place(self, place: str, question: str) -> bool:
+        """Does the document name this place (an English name through its Chinese gloss: singapore -> 新加坡)?
+        A province the document names only by its short name beside Chongqing's (沪渝川 names 上海 and 四川) counts
+        when the question too sets it beside Chongqing (川渝通办, Shanghai-Chongqing-Sichuan): 成都高新区 alone is
+        another jurisdiction's matter."""
         if place in self.text:
             return True
-        glosses = doc_terms_for_english(place, limit=3) if place.isascii() else []
-        return any(g in self.places and g in self.text for g in glosses)
+        short_named = abbreviated_places(self.text) if _BESIDE_CHONGQING.search(question) else frozenset()
+        if place in short_named:
+            return True
+        if not place.isascii():
+            return False
+        if any("".join(lazy_pinyin(p)) == place.replace(" ", "") for p in short_named):
+            return True  # shanghai: 上海, named as 沪
+        glosses = doc_terms_for_english(place, limit=3)
+        return any(g in self.places and (g in self.text or g in short_named) for g in glosses)
 
     def foreign_years(self, question: str) -> list[str]:
         """Years the question names that the document never mentions."""
@@ -438,6 +460,24 @@ def _place_groups() -> dict[str, list[str]]:
 @cache
 def _places() -> frozenset[str]:
     return frozenset(name for names in _place_groups().values() for name in names)
+
+
+@cache
+def _short_names() -> dict[str, str]:
+    """One-character short names of provinces and cities (沪 -> 上海, 川 -> 四川, 渝 -> 重庆)."""
+    data = tomllib.loads(resources.files("assistant").joinpath("places.toml").read_text(encoding="utf-8"))
+    return {short: place for place, shorts in data["short_names"].items() for short in shorts}
+
+
+@cache
+def abbreviated_places(text: str) -> frozenset[str]:
+    """Places a text names by short names run together with Chongqing's (川渝两地, 沪渝川直达快线, 成渝地区): a run
+    of two to four short-name characters that holds 渝."""
+    shorts = _short_names()
+    chars = "".join(sorted(shorts))
+    return frozenset(
+        shorts[ch] for run in re.findall(f"[{chars}]{{2,4}}", text) if "渝" in run for ch in run if ch != "渝"
+    )
 
 
 @cache

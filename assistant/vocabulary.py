@@ -95,7 +95,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "count": re.compile(
         rf"多少(?:家|个(?!工作日|小时|月|自然日)|项|条|次|类|户|件|人|名|种|所|批|座|趟|班|列|回|轮|期|{_CLASSIFIERS})"
-        rf"|(?<![好几哪])几(?:家|个(?!工作日|小时|月)|项|条|次|类|户|件|种|所|批|趟|班|列|回|轮|期|{_CLASSIFIERS})"
+        rf"|(?<![好几哪第])几(?:家|个(?!工作日|小时|月)|项|条|次|类|户|件|种|所|批|趟|班|列|回|轮|期|{_CLASSIFIERS})"
         # 有多少 + a noun counts things (有多少用户), unless the noun is time or money
         r"|有多少(?=[\u4e00-\u9fff])(?!钱|时间|天|小时|工作日|个?工作日|个小时|个月|年|元|万|亿|比例)"
         r"|\bhow many\b(?! (?:working )?(?:days|hours|weeks|months))|\bnumber of\b",
@@ -142,6 +142,14 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         # what the text says: 文件里是怎么写的, 是啥意思, 讲了些啥, 怎么规定的
         r"|怎么(?:写|说|讲|规定|表述)的?|(?:啥|什么)意思|(?:讲|说|写)(?:了)?(?:些)?啥"
         r"|\bwhat (?:is|are|does)\b(?=[^?]*\b(?:about|say|require|include)\b)|\bwhat measures\b",
+        _F,
+    ),
+    # where a thing stands in the document: 是通知哪一条, 在第几项, which item (not 哪条路, not a span 从第几项到第几项,
+    # not an article of another regulation: 规程第几条)
+    "locate": re.compile(
+        r"(?<![从到至])(?<!规程|条例|办法|规定|法规|细则)第几(?:项|条)(?![到至])"
+        r"|(?<![从到至这那])哪一?(?:项|条)(?![路街道号线到至])"
+        r"|\b(?:which|what) (?:numbered )?(?:item|measure|clause|task|row)\b(?! (?:to|for)\b)|\b(?:item|task|row) number\b",
         _F,
     ),
     "statistic": re.compile(
@@ -268,7 +276,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     ),
     "cover": re.compile(
         r"经(?:过)?(?:谁|哪|什么)[^?？。]{0,6}(?:同意|批准|审定)|谁(?:同意|批准|审定)|(?:同意|批准|审定)(?:过)?(?:的|了)?(?:吗|呢|[?？])"
-        r"|收文单位|(?:对|给)(?:各|下级|收到的)?(?:单位|部门)[^?？。]{0,6}(?:什么|哪些)?要求|贯彻执行"
+        r"|收文单位|(?:对|给)[^?？。，,]{0,8}(?:单位|部门)[^?？。]{0,6}(?:什么|哪些)?要求|贯彻执行"
         r"|\bapproved?\b|\bwho (?:approved|endorsed)\b|\bcover(?:ing)? (?:letter|note)\b|\brecipients? to do\b",
         _F,
     ),
@@ -305,7 +313,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     ),
     # how many numbered items the notice itself has (not the annex's tasks: task_count)
     "item_count": re.compile(
-        r"(?:通知|正文|方案)[^?？]{0,20}(?:多少|第?几)(?:条|项|点)(?![^?？，,]{0,6}任务)"
+        r"(?:通知|正文|方案)[^?？]{0,20}(?:多少|(?<!第)几|(?:编|排)?到第几)(?:条|项|点)(?![^?？，,]{0,6}任务)"
         r"|\bhow many (?:numbered )?(?:items|measures) (?:does|do|are|in)\b(?=[^?]*\b(?:notice|plan)\b)",
         _F,
     ),
@@ -431,6 +439,10 @@ _TOLD_SUBJECT_WH = re.compile(r"(?:几|多少)(?=[家项条次户件种批张位
 _DEMONSTRATIVE_WH = re.compile(r"(?<=[这那前近])几")
 # a told state (审批快到期限了, 等了很久了): a clause that ends in 了 and asks nothing names no asked kind
 _TOLD_STATE = re.compile(r"了[，,；;]?$")
+# hearsay (听说拍卖要等好久): a clause reporting what others say asks nothing
+_HEARSAY = re.compile(r"^\s*(?:听说|据说|听人说|听别人说|有人说|都说|传说)")
+# 少开几次庭, 多跑几趟: "a few (more/fewer)" after 少/多 and a verb, not 最多几天 (at most how many days)
+_FEWER_MORE_WH = re.compile(r"(?<=(?<![最至多])[少多])([\u4e00-\u9fff]?)几")
 
 
 def _told(clause: str) -> str:
@@ -438,9 +450,9 @@ def _told(clause: str) -> str:
     really asked); the whole clause when it tells a state that has come about (…了) and asks nothing."""
     if _REAL_COUNT.search(clause):
         return clause
-    if _TOLD_STATE.search(clause) and not _ASKING_MARK.search(clause):
+    if (_TOLD_STATE.search(clause) or _HEARSAY.search(clause)) and not _ASKING_MARK.search(clause):
         return "某" * len(clause)
-    clause = _TOLD_SUBJECT_WH.sub("某", clause)
+    clause = _FEWER_MORE_WH.sub(r"\1某", _TOLD_SUBJECT_WH.sub("某", clause))
     return _TOLD_WH.sub(lambda m: _WH_IN_MA_CLAUSE.sub("某", m.group(0)), clause)
 
 

@@ -36,6 +36,110 @@ QUESTION_WORDS = frozenset(
 )
 
 
+# Irregular past forms of general English verbs (the folding strips only -ed/-ing): looked up as their base
+# verb, so "built" reaches what "build" does.
+IRREGULAR_VERBS: dict[str, str] = {
+    past: base
+    for base, forms in {
+        "build": "built",
+        "rebuild": "rebuilt",
+        "make": "made",
+        "hold": "held",
+        "bring": "brought",
+        "pay": "paid",
+        "sell": "sold",
+        "buy": "bought",
+        "send": "sent",
+        "spend": "spent",
+        "lend": "lent",
+        "keep": "kept",
+        "leave": "left",
+        "meet": "met",
+        "take": "taken took",
+        "undertake": "undertaken undertook",
+        "give": "given gave",
+        "write": "written wrote",
+        "go": "gone went",
+        "see": "seen saw",
+        "oversee": "overseen oversaw",
+        "choose": "chosen chose",
+        "show": "shown",
+        "know": "known knew",
+        "grow": "grown grew",
+        "draw": "drawn drew",
+        "withdraw": "withdrawn withdrew",
+        "begin": "begun began",
+        "find": "found",
+        "win": "won",
+        "lose": "lost",
+        "lead": "led",
+        "feed": "fed",
+        "feel": "felt",
+        "deal": "dealt",
+        "mean": "meant",
+        "stand": "stood",
+        "understand": "understood",
+        "teach": "taught",
+        "think": "thought",
+        "catch": "caught",
+        "seek": "sought",
+        "fight": "fought",
+        "bind": "bound",
+        "hang": "hung",
+        "lay": "laid",
+        "say": "said",
+        "tell": "told",
+        "get": "got gotten",
+        "strike": "struck",
+        "break": "broken broke",
+        "speak": "spoken spoke",
+        "steal": "stolen stole",
+        "freeze": "frozen froze",
+        "forget": "forgotten forgot",
+        "hide": "hidden hid",
+        "drive": "driven drove",
+        "throw": "thrown threw",
+        "fly": "flown flew",
+        "wear": "worn wore",
+        "tear": "torn tore",
+        "swear": "sworn swore",
+        "rise": "risen rose",
+        "arise": "arisen arose",
+        "shake": "shaken shook",
+        "eat": "eaten ate",
+        "fall": "fallen fell",
+        "forbid": "forbidden forbade",
+        "do": "done did",
+        "run": "ran",
+        "come": "came",
+        "become": "became",
+        "sit": "sat",
+        "dig": "dug",
+        "stick": "stuck",
+        "spin": "spun",
+        "shoot": "shot",
+        "slide": "slid",
+        "light": "lit",
+        "read": "read",
+        "hear": "heard",
+        "sleep": "slept",
+        "sweep": "swept",
+        "weep": "wept",
+        "bleed": "bled",
+        "breed": "bred",
+        "flee": "fled",
+        "speed": "sped",
+        "bend": "bent",
+    }.items()
+    for past in forms.split()
+}
+
+
+def base_verb(word: str) -> str:
+    """The base form of an irregular past form (built -> build); other words unchanged."""
+    return IRREGULAR_VERBS.get(word.lower(), word)
+
+
 def normalise_word(word: str) -> str:
     """Fold an English word to its key: lower case, plural and -ing/-ed endings and a final e removed."""
     word = word.lower().strip("'")

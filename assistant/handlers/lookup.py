@@ -31,6 +31,7 @@ from assistant.evidence import (
 )
 from assistant.handlers.base import Context, refusal
 from assistant.lexicon import expansion_terms
+from assistant.markers import int_to_cn
 from assistant.models import Answer, Citation
 from assistant.vocabulary import KIND_CUES, VALUE_KINDS, asks_total, has_value, states_total
 from prompts import format_phrase
@@ -196,6 +197,15 @@ def _first_line(
     shown: list[str] = []
     kinds = list(dict.fromkeys(analysis.kinds)) or ["content"]
     lead, coop = _units_of(ctx, top)
+    if "locate" in kinds:
+        # where it stands (是通知哪一条): the record's number and title first, unless who leads it names the title
+        kinds = [k for k in kinds if k != "locate"] or ["content"]
+        if top.type in ("task", "item") and "lead" not in kinds:
+            key = "part_locate_task" if top.type == "task" else "part_locate_item"
+            title = record_title(ctx.doc, top.type, top.ref)
+            parts.append(
+                format_phrase(key, lang, no=top.ref, index=top.ref, cn=int_to_cn(top.ref), title=title)
+            )
     for kind in kinds:
         if kind == "lead":
             if lead or top.type == "task":

@@ -55,7 +55,14 @@ class StructureHandler:
         if _ANNEX_WORDS.search(analysis.question) and (
             "parts" in analysis.structure or ("part_of" in analysis.structure and not analysis.item_numbers)
         ):
-            return _annex_overview(analysis, doc)  # 附件清单分了哪几块: its sections and the rows they span
+            overview = _annex_overview(
+                analysis, doc
+            )  # 附件清单分了哪几块: its sections and the rows they span
+            if "annex" in analysis.structure:  # 附件叫什么名字？分成哪几块？ both parts, the name first
+                text, cite = _annex(doc, lang)
+                overview.answer = f"{text}\n{overview.answer}"
+                overview.citations = [cite]
+            return overview
         if not facts:
             return self._parts_overview(analysis, doc)
         lines: list[str] = []
@@ -96,9 +103,15 @@ class StructureHandler:
 
     def _parts_overview(self, analysis: Analysis, doc: PolicyDocument) -> Answer:
         lang = analysis.language
-        lines = [format_phrase("parts_header", lang, n=len(doc.parts))]
-        for part in doc.parts:
-            lines.append(format_phrase("parts_line", lang, heading=part.heading, n=len(part.item_indexes)))
+        # line 1 names every part (a reader asking for the headings has them there); parts without numbered
+        # items (一、总体要求) show no count
+        headings = format_phrase("part_item_separator", lang).join(
+            format_phrase("parts_line", lang, heading=part.heading, n=len(part.item_indexes))
+            if part.item_indexes
+            else part.heading
+            for part in doc.parts
+        )
+        lines = [format_phrase("parts_header", lang, n=len(doc.parts), headings=headings)]
         lines.append(
             format_phrase("annex_sections_header", lang, n=len(doc.annex_sections), total=len(doc.tasks))
         )
