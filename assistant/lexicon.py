@@ -27,6 +27,7 @@ from vectorstore.lexical import add_user_words, init_jieba
 
 _SCAFFOLD_EN_KEYS = frozenset(normalise_word(w) for w in SCAFFOLD_EN_VERBS)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_AT_LEVEL = re.compile(r"\b(?:at |on )?(?:the )?(?:district|city|municipal|provincial|national)[- ]levels?\b")
 _BESIDE_CHONGQING = re.compile(r"渝|重庆|chongqing", re.I)
 _CLITIC = re.compile(r"^(\w+)'(?:d|m|re|ve|ll|s|t)$")
 
@@ -236,6 +237,10 @@ class DocumentLexicon:
             return None
         pattern = "".join(f"{re.escape(ch)}[\u4e00-\u9fff]" for ch in word)
         fits = Counter(re.findall(pattern, self.text))
+        if not fits and len(word) == 3:
+            # 自贸区 -> 自由贸易试验区: the head noun's last character after a modifier the abbreviation drops
+            lead = "".join(f"{re.escape(ch)}[\u4e00-\u9fff]" for ch in word[:2])
+            fits = Counter(re.findall(f"{lead}[\u4e00-\u9fff]{{1,3}}?{re.escape(word[2])}", self.text))
         return fits.most_common(1)[0][0] if fits else None
 
     def _covered_parts(self, word: str) -> list[str]:
@@ -259,7 +264,7 @@ class DocumentLexicon:
 
     def _english_terms(self, question: str) -> list[TopicTerm]:
         terms: list[TopicTerm] = []
-        low = question.lower()
+        low = _AT_LEVEL.sub(" ", question.lower())  # "at district level" says where, not what about
         for word in dict.fromkeys(_EN_WORD.findall(low)):
             if word in SCAFFOLD_EN or len(word) < 3 or normalise_word(base_verb(word)) in _SCAFFOLD_EN_KEYS:
                 continue  # how it asks (gives, mentions, told), in any inflection

@@ -141,6 +141,9 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"|要求(?:是)?什么|具体(?:是)?什么|哪[几些一二三四五六七八九十](?:个|项|条|类|种)"
         # what the text says: 文件里是怎么写的, 是啥意思, 讲了些啥, 怎么规定的
         r"|怎么(?:写|说|讲|规定|表述)的?|(?:啥|什么)意思|(?:讲|说|写)(?:了)?(?:些)?啥"
+        # how something is done (咋个参保, 该怎么弄, 如何申请): what the record says it does
+        r"|(?:怎么|咋个?|如何)(?!样|么|回事|这么|那么|办[?？]?$)(?=[\u4e00-\u9fff])"
+        r"|\bhow (?:do|does|can|will|should|is|are)\b|\bwhat (?:does|do|will)\b(?=[^?]*\b(?:promise|offer|provide|commit)\w*\b)"
         r"|\bwhat (?:is|are|does)\b(?=[^?]*\b(?:about|say|require|include)\b)|\bwhat measures\b",
         _F,
     ),
@@ -372,7 +375,7 @@ SCAFFOLD_ZH = frozenset(
 )
 SCAFFOLD_EN = frozenset(
     """
-a an the of for to in on at by with from about into over under and or but if then than so as is are was were be been being do does did
+a an the of for to in on at by with from about into over under and or but if then than so as is are was were be been being do does did doing
 can could will would shall should may might must have has had i we you he she it they me us him her them my our your his its their this that
 these those what which who whom whose when where why how there here please tell me know want need get got any some all each every more most
 much many long time take takes taking does done make made also just only very really up out one ones thing things way kind sort
@@ -496,8 +499,12 @@ _ENDS_IN_MA = re.compile(r"吗[\s？?！!。]*$")
 
 def _asks_yes_or_no(text: str) -> bool:
     """The last sentence ends in 吗 or asks A-not-A (管不管), and no verb of knowing embeds it (你知道谁…吗)."""
-    last = [p for p in re.split(r"(?<=[？?！!。])", text) if p.strip()][-1:] or [""]
-    return not _EMBEDDING.search(last[0]) and bool(_ENDS_IN_MA.search(last[0]) or _A_NOT_A.search(last[0]))
+    sentences = [p for p in re.split(r"(?<=[？?！!。])", text) if p.strip()] or [""]
+    # the last sentence, or an earlier one that asks too (管不管这种事？谁负责？ asks both)
+    asking = [sentences[-1], *(p for p in sentences[:-1] if re.search(r"[？?]\s*$", p))]
+    return any(
+        not _EMBEDDING.search(p) and bool(_ENDS_IN_MA.search(p) or _A_NOT_A.search(p)) for p in asking
+    )
 
 
 _RATIO_OF_AMOUNT = re.compile(r"(?:金额|额度|费用|价格|价款|总额|款项?)的?(?:百分之|比例|几成|占比|%)")
