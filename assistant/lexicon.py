@@ -27,6 +27,8 @@ from vectorstore.lexical import add_user_words, init_jieba
 
 _SCAFFOLD_EN_KEYS = frozenset(normalise_word(w) for w in SCAFFOLD_EN_VERBS)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# A number of four or more digits that is no year: a name (the 12345 hotline), not a quantity.
+_NUMBER_NAME = re.compile(r"(?!(?:19|20)\d\d$)\d{4,}")
 _AT_LEVEL = re.compile(r"\b(?:at |on )?(?:the )?(?:district|city|municipal|provincial|national)[- ]levels?\b")
 _BESIDE_CHONGQING = re.compile(r"渝|重庆|chongqing", re.I)
 _CLITIC = re.compile(r"^(\w+)'(?:d|m|re|ve|ll|s|t)$")
@@ -198,6 +200,9 @@ class DocumentLexicon:
         terms: list[TopicTerm] = []
         for word in dict.fromkeys(self.tokenizer.lcut(question.lower())):
             word = word.strip()
+            if _NUMBER_NAME.fullmatch(word) and word in self.text:
+                terms.append(self._weigh(word))  # a number the document names a thing by (12345 热线)
+                continue
             if len(word) < 2 or word in SCAFFOLD_ZH or not _CJK.search(word) or word[:1].isdigit():
                 continue
             if _INTERROGATIVE.match(word):
@@ -349,8 +354,9 @@ class DocumentLexicon:
 
 # Heads that turn a noun into a measure of it or money for it (登记费, 用水量, 土地价): not the noun's matter.
 _MEASURE_HEADS = frozenset("费价税款金额量率数钱")
-# Suffixes that derive a word from the one before them without changing what it is about.
-_DERIVING_SUFFIXES = frozenset("性化型式级类方面")
+# Suffixes that derive a word from the one before them without changing what it is about (办事员, 经营者: the one
+# who does it is about the doing).
+_DERIVING_SUFFIXES = frozenset("性化型式级类方面员者")
 
 # A preposition of direction or partnership before a place (去/到/往/跟/和/与/同/向/对接 X; to/with/from/towards X).
 # A country named before a noun (德国工程师, 美国公司) says whose person or firm it is, not which country's rules

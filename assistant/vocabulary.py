@@ -45,7 +45,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"牵头|主责|主管|负责|责任单位|责任部门|谁|哪个(?:部门|单位|机构|机关|局|委|办)"
         r"|哪些(?:部门|单位|机构)|哪家(?:部门|单位)|什么(?:部门|单位|机构)|找哪|转(?:给)?哪|归哪|由哪|问哪|找谁|归谁|办理部门"
         r"|(?:部门|单位|机构)(?:是|为)?(?:哪|谁)|对口(?:部门|单位)|(?:找|归|问)[^，,。？?]{1,8}还是(?:找|归|问)"
-        r"|有(?:没有)?人(?:管|负责)|没人管|管不管|(?:去|在|到|往|向)哪(?:里|儿)?(?:办|交|申请|领|反映|投诉|举报|登记|备案)"
+        r"|有(?:没有)?人(?:管|负责)|没人管|管不管|(?:去|在|到|往|向)哪(?:里|儿)?(?=办|交|申请|领|反映|投诉|举报|登记|备案)"
         r"|\bwhere (?:can|do|should|shall|must) (?:i|we)\b(?! (?:find|see|read)\b)"
         r"|\bwho\b|\bwhom\b|\b(?:which|what) (?:department|unit|agency|office|bureau|body|authority|organi[sz]ation)s?\b"
         r"|\blead(?:s|ing)?\b|\bin charge\b|\bresponsib\w*|\bhandles?\b|\bowns?\b",
@@ -502,9 +502,7 @@ def _asks_yes_or_no(text: str) -> bool:
     sentences = [p for p in re.split(r"(?<=[？?！!。])", text) if p.strip()] or [""]
     # the last sentence, or an earlier one that asks too (管不管这种事？谁负责？ asks both)
     asking = [sentences[-1], *(p for p in sentences[:-1] if re.search(r"[？?]\s*$", p))]
-    return any(
-        not _EMBEDDING.search(p) and bool(_ENDS_IN_MA.search(p) or _A_NOT_A.search(p)) for p in asking
-    )
+    return any(not _EMBEDDING.search(p) and bool(_ENDS_IN_MA.search(p) or _A_NOT_A.search(p)) for p in asking)
 
 
 _RATIO_OF_AMOUNT = re.compile(r"(?:金额|额度|费用|价格|价款|总额|款项?)的?(?:百分之|比例|几成|占比|%)")

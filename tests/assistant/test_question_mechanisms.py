@@ -1238,3 +1238,47 @@ def test_english_contractions_and_irregular_past_forms(ctx: Context) -> None:
     }
     assert "we'd" not in topic  # scaffolding with its clitic
     assert topic["built"].in_document and "建设" in topic["built"].doc_forms  # built -> build -> 建设
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "这个补贴咋个申请，谁负责？",
+        "想开网店该怎么弄？找哪个部门？",
+        "How do I apply, and which bureau leads it?",
+    ],
+)
+def test_how_it_is_done_asks_what_the_record_says_beside_who_leads(question: str) -> None:
+    assert ask_kinds(question.lower()) == ["lead", "content"]
+
+
+def test_a_yes_or_no_sentence_before_the_last_asks_too() -> None:
+    assert ask_kinds("区里管不管这种事？谁来负责？") == ["lead", "yesno"]
+    assert ask_kinds("营业执照丢了怎么办？") == []  # 怎么办 asks what to do about it, not how a measure works
+
+
+def test_the_verb_after_where_to_go_stays_in_the_topic(ctx: Context) -> None:
+    # 往哪投诉: 往哪 asks where, 投诉 is the matter
+    assert "投诉" in {t.text for t in _analyse(ctx, "乱收费的事往哪投诉？").topic}
+
+
+def test_a_person_noun_is_about_what_the_person_does(ctx: Context) -> None:
+    terms = {t.text: t for t in _analyse(ctx, "经营者遇到审批人员刁难怎么办").topic}
+    assert all(t.in_document for t in terms.values() if t.text.endswith(("者", "员")))
+
+
+def test_a_long_number_the_document_uses_is_a_topic_word_but_a_year_is_not(ctx: Context) -> None:
+    words = {t.text for t in _analyse(ctx, "打12345投诉有用吗").topic}
+    assert "12345" in words
+    assert "2021" not in {t.text for t in _analyse(ctx, "2021年的方案讲了什么").topic}
+
+
+def test_an_abbreviation_may_drop_a_modifier_before_its_head(ctx: Context) -> None:
+    assert ctx.lexicon.expansion_of("自贸区") == "自由贸易试验区"
+
+
+def test_at_district_level_and_doing_are_scaffolding(ctx: Context) -> None:
+    words = {
+        t.text for t in _analyse(ctx, "What is the district doing about tax refunds at district level?").topic
+    }
+    assert not {"doing", "level"} & words
