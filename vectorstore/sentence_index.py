@@ -46,16 +46,21 @@ class SentenceIndex:
         batch: int = 64,
         on_batch: Callable[[int], None] | None = None,
     ) -> SentenceIndex:
-        """Embed `texts` as passages in batches (`on_batch(n)` after each, for a progress bar)."""
+        """Embed `texts` as passages in batches (`on_batch(n)` after each, for a progress bar). A sentence that
+        recurs (a district measure repeating its city task) is embedded once."""
         if len(keys) != len(texts):
             raise ValueError("keys and texts must have the same length")
+        unique = list(dict.fromkeys(texts))
         rows: list[list[float]] = []
-        for start in range(0, len(texts), batch):
-            part = list(texts[start : start + batch])
+        for start in range(0, len(unique), batch):
+            part = unique[start : start + batch]
             rows.extend(embeddings.embed_documents(part))
             if on_batch is not None:
                 on_batch(len(part))
-        matrix = np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
+        if on_batch is not None and len(unique) < len(texts):
+            on_batch(len(texts) - len(unique))  # the repeats, served from their first occurrence
+        position = {text: n for n, text in enumerate(unique)}
+        matrix = np.asarray([rows[position[t]] for t in texts], dtype=np.float32).reshape(len(texts), -1)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return cls(keys, matrix / np.where(norms == 0, 1.0, norms))
 

@@ -56,3 +56,28 @@ def test_an_unreadable_or_inconsistent_file_is_a_corrupt_index(index: SentenceIn
         SentenceIndex.load(tmp_path / "s")
     with pytest.raises(IndexCorruptError):
         SentenceIndex.load(tmp_path / "missing")
+
+
+class _CountingEmbeddings:
+    """Wraps the shared embedder and records every text it is asked to embed."""
+
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner = inner
+        self.seen: list[str] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.seen.extend(texts)
+        return self.inner.embed_documents(texts)  # type: ignore[no-any-return]
+
+
+def test_a_recurring_sentence_is_embedded_once_and_shared(embeddings) -> None:  # type: ignore[no-untyped-def]
+    repeated = "压减用气接入时间至13个工作日。"
+    keys = [("task", 2, 0), ("task", 2, 1), ("task", 3, 0)]
+    counting = _CountingEmbeddings(embeddings)
+    progress: list[int] = []
+    built = SentenceIndex.build(
+        keys, [repeated, repeated, "优化要素供给机制。"], counting, on_batch=progress.append
+    )  # type: ignore[arg-type]
+    assert counting.seen.count(repeated) == 1 and sum(progress) == 3
+    assert np.array_equal(built.vectors[0], built.vectors[1])
+    assert not np.array_equal(built.vectors[0], built.vectors[2])
