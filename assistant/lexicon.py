@@ -463,9 +463,13 @@ def is_content_word(word: str) -> bool:
 
 
 @cache
+def _places_table() -> dict[str, dict[str, list[str]]]:
+    text = resources.files("assistant").joinpath("places.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
 def _place_groups() -> dict[str, list[str]]:
-    data = tomllib.loads(resources.files("assistant").joinpath("places.toml").read_text(encoding="utf-8"))
-    return dict(data["places"])
+    return dict(_places_table()["places"])
 
 
 @cache
@@ -476,8 +480,7 @@ def _places() -> frozenset[str]:
 @cache
 def _short_names() -> dict[str, str]:
     """One-character short names of provinces and cities (沪 -> 上海, 川 -> 四川, 渝 -> 重庆)."""
-    data = tomllib.loads(resources.files("assistant").joinpath("places.toml").read_text(encoding="utf-8"))
-    return {short: place for place, shorts in data["short_names"].items() for short in shorts}
+    return {short: place for place, shorts in _places_table()["short_names"].items() for short in shorts}
 
 
 @cache

@@ -82,9 +82,17 @@ def gather(analysis: Analysis, ctx: Context) -> tuple[list[RecordEvidence], dict
         if (h.type, h.ref) in ctx.sentences
     ]
     # English topic words reach the document through dictionary glosses, a looser coverage signal
-    return rank_records(
-        records, window=None if analysis.language == "zh" else EN_TOPIC_WINDOW
-    ), result.timings
+    ranked = rank_records(records, window=None if analysis.language == "zh" else EN_TOPIC_WINDOW)
+    return _named_kind_first(analysis, ranked), result.timings
+
+
+def _named_kind_first(analysis: Analysis, ranked: list[RecordEvidence]) -> list[RecordEvidence]:
+    """Asked where a thing stands in the notice (通知哪一条), the best notice item about it leads, before any row:
+    the question names the kind of record it wants."""
+    if "locate" not in analysis.kinds or not analysis.in_notice:
+        return ranked
+    wanted = next((r for r in ranked if r.type == "item" and r.viable), None)
+    return ranked if wanted is None else [wanted, *(r for r in ranked if r is not wanted)]
 
 
 def evidence_for(analysis: Analysis, ctx: Context, refs: list[tuple[str, int]]) -> list[RecordEvidence]:

@@ -55,9 +55,8 @@ class StructureHandler:
         if _ANNEX_WORDS.search(analysis.question) and (
             "parts" in analysis.structure or ("part_of" in analysis.structure and not analysis.item_numbers)
         ):
-            overview = _annex_overview(
-                analysis, doc
-            )  # 附件清单分了哪几块: its sections and the rows they span
+            # 附件清单分了哪几块: its sections and the rows they span
+            overview = _annex_overview(analysis, doc)
             if "annex" in analysis.structure:  # 附件叫什么名字？分成哪几块？ both parts, the name first
                 text, cite = _annex(doc, lang)
                 overview.answer = f"{text}\n{overview.answer}"

@@ -1282,3 +1282,9 @@ def test_at_district_level_and_doing_are_scaffolding(ctx: Context) -> None:
         t.text for t in _analyse(ctx, "What is the district doing about tax refunds at district level?").topic
     }
     assert not {"doing", "level"} & words
+
+
+def test_asked_which_item_of_the_notice_an_item_answers_before_a_row(service) -> None:  # type: ignore[no-untyped-def]
+    # both row 91 and item (五) name the 免罚清单; the question asks for the notice's item
+    answer = service.ask("“免罚清单”是通知哪一条里讲的？谁负责？")
+    assert (answer.citations[0].type, answer.citations[0].id) == ("item", 5)
