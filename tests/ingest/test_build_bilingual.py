@@ -37,6 +37,9 @@ def test_normalise_word(word: str, key: str) -> None:
         ("CL:個|个[ge4]", ()),
         ("variant of 发票[fa1 piao4]", ()),
         ("to take sb to court", ("tak", "court")),
+        # an abbreviation of the gloss's own initials is a key; a bracketed scope is not
+        ("value-added tax (VAT)", ("value-ad", "tax", "vat")),
+        ("State Council (PRC)", ("stat", "council")),
     ],
 )
 def test_clean_gloss(gloss: str, words: tuple[str, ...]) -> None:
