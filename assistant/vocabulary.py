@@ -243,7 +243,7 @@ LEVEL_WORD = re.compile(rf"^(?:{_DISTRICT_LEVEL}|{_CITY_LEVEL}|city|district|mun
 #: Structural questions about the notice itself (answered from its parsed records).
 STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     "date": re.compile(
-        r"发文日期|印发日期|发布日期|成文日期|落款日期|(?:什么时候|何时|哪天|哪一?年|哪个月)(?:印发|发布|出台|发文|下发|签发)"
+        r"发文日期|印发日期|发布日期|成文日期|落款日期|(?:什么时候|何时|哪天|哪一?年|哪个月)(?:印发|发布|出台|发文|下发|签发|发的|发出)"
         r"|(?:印发|发布|出台|发文)(?:的)?(?:时间|日期)|\b(?:when|which year|what year|what date)\b.*\b(?:issued|published|released|signed)\b"
         r"|\bissue date\b|\bdate of (?:issue|the notice|the document)\b|\bon what date\b",
         _F,
@@ -322,7 +322,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     ),
     "annex": re.compile(
         r"附件(?:是|叫|名称|名字|标题|全称)|附件[^?？。，,]{0,6}(?:叫(?:什么|啥)|的?(?:名称|名字|标题|全称))"
-        r"|\bannex (?:title|called|name)\b|\bwhat is the annex\b",
+        r"|\bannex (?:title|called|name)\b|\bwhat is the annex\b|\b(?:title|name) of the annex\b|\bannex's (?:title|name)\b",
         _F,
     ),
     "parts": re.compile(

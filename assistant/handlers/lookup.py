@@ -225,8 +225,13 @@ def _first_line(
                         units=unit_names(lead, lang, english),
                     )
                 )
-            elif "content" not in kinds and top.sentences:
-                kinds.append("content")  # no unit is named: what the record says is the answer
+            else:
+                # an item naming no 责任单位 says so, and what it says is the answer
+                parts.append(
+                    format_phrase("part_no_units", lang, title=record_title(ctx.doc, top.type, top.ref))
+                )
+                if "content" not in kinds and top.sentences:
+                    kinds.append("content")
         elif kind == "coop":
             key = "part_coop" if coop else "part_no_coop"
             parts.append(

@@ -50,8 +50,9 @@ class StructureHandler:
         if scoped is not None:
             return scoped
         facts = [f for f in analysis.structure if f in _FACTS] or []
-        if "parts" in analysis.structure:
-            facts = [f for f in facts if f != "title"]  # 每部分标题是什么: the parts' headings, not the title
+        if "parts" in analysis.structure or "annex" in analysis.structure:
+            # 每部分标题是什么 / the title of the annex: the parts' headings or the annex's name, not the notice's title
+            facts = [f for f in facts if f != "title"]
         if _ANNEX_WORDS.search(analysis.question) and (
             "parts" in analysis.structure or ("part_of" in analysis.structure and not analysis.item_numbers)
         ):
@@ -272,18 +273,26 @@ def _based_on(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
     return _fact("based_on", META_PREAMBLE, doc.meta.title, docs, lang, documents=docs)
 
 
+def _without_heading(text: str, heading: str) -> str:
+    """The section's text after its own heading (工作目标。以… -> 以…): the answer's label already says it."""
+    return re.sub(rf"^\s*{re.escape(heading)}\s*[。.：:]\s*", "", text) or text
+
+
 def _target_year(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
-    m = doc.meta
-    return _fact("target_year", META_GOALS, "工作目标", m.goals, lang, year=str(m.target_year), goals=m.goals)
+    goals = _without_heading(doc.meta.goals, "工作目标")
+    return _fact(
+        "target_year", META_GOALS, "工作目标", goals, lang, year=str(doc.meta.target_year), goals=goals
+    )
 
 
 def _goals(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
-    return _fact("goals", META_GOALS, "工作目标", doc.meta.goals, lang, goals=doc.meta.goals)
+    goals = _without_heading(doc.meta.goals, "工作目标")
+    return _fact("goals", META_GOALS, "工作目标", goals, lang, goals=goals)
 
 
 def _guiding(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:
-    m = doc.meta
-    return _fact("guiding", META_GUIDING, "指导思想", m.guiding_ideology, lang, text=m.guiding_ideology)
+    text = _without_heading(doc.meta.guiding_ideology, "指导思想")
+    return _fact("guiding", META_GUIDING, "指导思想", text, lang, text=text)
 
 
 def _recipients(doc: PolicyDocument, lang: str) -> tuple[str, Citation]:

@@ -8,7 +8,9 @@ from assistant.analysis import Analysis, Language
 from assistant.catalog import tasks_for_unit
 from assistant.compose import district_gist, item_citation, marker, task_citation, task_title, unit_names
 from assistant.handlers.base import Context
+from assistant.markers import int_to_cn
 from assistant.models import Answer
+from ingest.records import NoticeItem
 from prompts import format_phrase
 
 # Sentences of one notice item quoted for a unit named in it (the item says what the unit does).
@@ -29,6 +31,8 @@ class UnitListHandler:
         lang, english = analysis.language, ctx.units.english_for_entry
         role = "coop" if "coop" in analysis.kinds and "lead" not in _lead_words(analysis) else "lead"
         unit = analysis.units[0]
+        if analysis.in_notice and role == "lead" and (items := _items_for_unit(ctx, unit)):
+            return _item_list(items, unit_names([unit], lang, english), lang)  # 正文里哪几条是它负责的
         tasks = tasks_for_unit(ctx.doc, ctx.units, unit, role)
         name = unit_names([unit], lang, english)
         intent = "list_coop" if role == "coop" else "list_lead"
@@ -50,6 +54,30 @@ class UnitListHandler:
             )
             cites.append(task_citation(task, title))
         return Answer(answer="\n".join(lines), citations=cites, language=lang, intent=intent)
+
+
+def _items_for_unit(ctx: Context, unit: str) -> list[NoticeItem]:
+    """The notice's numbered items whose 责任单位 name the unit (by any of its names)."""
+    return [i for i in ctx.doc.items if unit in ctx.units.find_units("、".join(i.responsible_units))]
+
+
+def _item_list(items: list[NoticeItem], name: str, lang: Language) -> Answer:
+    """The notice's items a unit is responsible for, one line each."""
+    lines = [format_phrase("item_list_header", lang, unit=name, n=len(items))]
+    for item in items:
+        mk = marker("item", item.index, lang)
+        lines.append(
+            format_phrase(
+                "part_item_line",
+                lang,
+                cn=int_to_cn(item.index),
+                index=item.index,
+                title=item.title,
+                marker=mk,
+            )
+        )
+    cites = [item_citation(i, i.title) for i in items]
+    return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="list_lead")
 
 
 def _named_in_notice(ctx: Context, unit: str, empty: str, lang: Language, intent: str) -> Answer:

@@ -1288,3 +1288,35 @@ def test_asked_which_item_of_the_notice_an_item_answers_before_a_row(service) ->
     # both row 91 and item (五) name the 免罚清单; the question asks for the notice's item
     answer = service.ask("“免罚清单”是通知哪一条里讲的？谁负责？")
     assert (answer.citations[0].type, answer.citations[0].id) == ("item", 5)
+
+
+def test_the_notice_items_a_unit_is_responsible_for_when_the_notice_is_named(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("通知正文里哪几条由区纪委监委负责？")
+    expected = [i.index for i in service.document.items if any("纪委监委" in u for u in i.responsible_units)]
+    assert [c.id for c in answer.citations if c.type == "item"] == expected and expected
+    assert all(c.type == "item" for c in answer.citations)  # the notice's items, not the annex's rows
+
+
+def test_an_item_naming_no_responsible_unit_says_so(service) -> None:  # type: ignore[no-untyped-def]
+    bare = service.document.item(20)  # (二十) lists no 责任单位 and its text names no unit either
+    assert not bare.responsible_units
+    first = service.ask("通知第（一）项谁负责？").answer  # a control with units
+    assert "未写明责任单位" not in first.splitlines()[0]
+    answer = service.ask(f"“{bare.title}”那一条谁负责？")
+    assert answer.citations[0].id == bare.index and "未写明责任单位" in answer.answer.splitlines()[0]
+
+
+@pytest.mark.parametrize("question", ["这个文件是哪天发的？", "通知什么时候发出的？"])
+def test_when_the_document_was_sent_is_its_date(service, question: str) -> None:  # type: ignore[no-untyped-def]
+    assert service.document.meta.date in service.ask(question).answer.splitlines()[0]
+
+
+def test_the_annex_s_title_is_not_the_notice_s(service) -> None:  # type: ignore[no-untyped-def]
+    first = service.ask("What is the title of the annex?").answer.splitlines()[0]
+    meta = service.document.meta
+    assert meta.annex_title in first and meta.title not in first
+
+
+def test_a_section_s_text_is_shown_without_repeating_its_heading(service) -> None:  # type: ignore[no-untyped-def]
+    first = service.ask("方案的工作目标是什么？").answer.splitlines()[0]
+    assert first.startswith("工作目标：") and not first.startswith("工作目标：工作目标")
