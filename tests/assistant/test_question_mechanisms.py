@@ -1320,3 +1320,15 @@ def test_the_annex_s_title_is_not_the_notice_s(service) -> None:  # type: ignore
 def test_a_section_s_text_is_shown_without_repeating_its_heading(service) -> None:  # type: ignore[no-untyped-def]
     first = service.ask("方案的工作目标是什么？").answer.splitlines()[0]
     assert first.startswith("工作目标：") and not first.startswith("工作目标：工作目标")
+
+
+@pytest.mark.parametrize(
+    ("question", "row", "value"),
+    [("用水报装要多久？", 32, "9个工作日"), ("用电报装要多久？", 33, "8个工作日")],
+)
+def test_applying_for_a_utility_is_its_connection(service, question: str, row: int, value: str) -> None:  # type: ignore[no-untyped-def]
+    # 报装 (applying for a connection) is what the rows call 接入: the total time of the utility's own row, not
+    # another row's 4-hour contact step
+    answer = service.ask(question)
+    assert (answer.citations[0].type, answer.citations[0].id) == ("task", row)
+    assert value in answer.answer.splitlines()[0]
