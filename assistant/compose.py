@@ -70,6 +70,19 @@ def unit_names(units: list[str], lang: str, english: EnglishName) -> str:
     return format_phrase("unit_separator", lang).join(names)
 
 
+def item_line(key: str, item: NoticeItem, lang: str, **fields: str) -> str:
+    """One line naming a notice item by its numeral and title, with its marker (and the phrase's own fields)."""
+    return format_phrase(
+        key,
+        lang,
+        cn=int_to_cn(item.index),
+        index=item.index,
+        title=item.title,
+        marker=marker("item", item.index, lang),
+        **fields,
+    )
+
+
 def task_title(task: Task) -> str:
     """A title that stands on its own: the city-level task's first clause (a whole clause, never cut), with
     the clauses that follow a frame (在…范围内，除…外，不得…; 依托…系统，借助…为企业精准“画像”)."""

@@ -34,12 +34,6 @@ _BESIDE_CHONGQING = re.compile(r"渝|重庆|chongqing", re.I)
 _CLITIC = re.compile(r"^(\w+)'(?:d|m|re|ve|ll|s|t)$")
 
 
-def _contraction_of_scaffold(word: str) -> bool:
-    """we'd, i'm, they've, it's, don't, can't: scaffolding glued to a clitic."""
-    m = _CLITIC.match(word)
-    return m is not None and (m.group(1) in SCAFFOLD_EN or word.endswith("n't"))
-
-
 _CJK_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Characters of asking and grammar (分几部分 is not a slip for 分级): a pair holding one is never corrected.
@@ -51,6 +45,12 @@ _YEAR = re.compile(
 # a year as the document prints it: 2021年, or inside a document number (渝经信发〔2019〕119号)
 _DOC_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|\s*[〕\]）)])")
 _QUOTED = re.compile(r"[《“\"]([^》”\"]{2,40})[》”\"]")
+
+
+def _contraction_of_scaffold(word: str) -> bool:
+    """we'd, i'm, they've, it's, don't, can't: scaffolding glued to a clitic."""
+    m = _CLITIC.match(word)
+    return m is not None and (m.group(1) in SCAFFOLD_EN or word.endswith("n't"))
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,8 @@ class DocumentLexicon:
     words: set[str]
     tokenizer: jieba.Tokenizer = field(default_factory=jieba.Tokenizer)
     places: set[str] = field(default_factory=set)
+    # provinces named only by short name beside Chongqing's (沪渝川 -> 上海, 四川), with the pinyin of each
+    short_named: dict[str, str] = field(default_factory=dict)
     years: set[str] = field(default_factory=set)
     _df_cache: dict[str, int] = field(default_factory=dict)
     _prefix_cache: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -331,12 +333,12 @@ class DocumentLexicon:
         another jurisdiction's matter."""
         if place in self.text:
             return True
-        short_named = abbreviated_places(self.text) if _BESIDE_CHONGQING.search(question) else frozenset()
+        short_named = self.short_named if _BESIDE_CHONGQING.search(question) else {}
         if place in short_named:
             return True
         if not place.isascii():
             return False
-        if any("".join(lazy_pinyin(p)) == place.replace(" ", "") for p in short_named):
+        if place.replace(" ", "") in short_named.values():
             return True  # shanghai: 上海, named as 沪
         glosses = doc_terms_for_english(place, limit=3)
         return any(g in self.places and (g in self.text or g in short_named) for g in glosses)
@@ -483,15 +485,15 @@ def _short_names() -> dict[str, str]:
     return {short: place for place, shorts in _places_table()["short_names"].items() for short in shorts}
 
 
-@cache
-def abbreviated_places(text: str) -> frozenset[str]:
+def abbreviated_places(text: str) -> dict[str, str]:
     """Places a text names by short names run together with Chongqing's (川渝两地, 沪渝川直达快线, 成渝地区): a run
-    of two to four short-name characters that holds 渝."""
+    of two to four short-name characters that holds 渝. Each with its toneless pinyin (上海 -> shanghai)."""
     shorts = _short_names()
     chars = "".join(sorted(shorts))
-    return frozenset(
+    places = {
         shorts[ch] for run in re.findall(f"[{chars}]{{2,4}}", text) if "渝" in run for ch in run if ch != "渝"
-    )
+    }
+    return {place: "".join(lazy_pinyin(place)) for place in sorted(places)}
 
 
 @cache
@@ -578,6 +580,7 @@ def build_lexicon(doc: PolicyDocument, unit_names: list[str]) -> DocumentLexicon
         words=words,
         tokenizer=tokenizer,
         places=set(_places()),
+        short_named=abbreviated_places(text),
         years=years,
     )
     lexicon._build_sound_index()  # at load, not in the first question's time

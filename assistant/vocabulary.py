@@ -498,7 +498,8 @@ _ENDS_IN_MA = re.compile(r"吗[\s？?！!。]*$")
 
 
 def _asks_yes_or_no(text: str) -> bool:
-    """The last sentence ends in 吗 or asks A-not-A (管不管), and no verb of knowing embeds it (你知道谁…吗)."""
+    """The last sentence, or an earlier one ending in a question mark, ends in 吗 or asks A-not-A (管不管), and no
+    verb of knowing embeds it (你知道谁…吗)."""
     sentences = [p for p in re.split(r"(?<=[？?！!。])", text) if p.strip()] or [""]
     # the last sentence, or an earlier one that asks too (管不管这种事？谁负责？ asks both)
     asking = [sentences[-1], *(p for p in sentences[:-1] if re.search(r"[？?]\s*$", p))]

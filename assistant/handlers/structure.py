@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 from assistant.analysis import Analysis
-from assistant.compose import item_citation, marker, meta_citation, task_citation, task_title
+from assistant.compose import item_citation, item_line, marker, meta_citation, task_citation, task_title
 from assistant.handlers.base import Context
 from assistant.markers import int_to_cn
 from assistant.models import Answer, Citation
 from ingest.annex import COLUMNS
-from ingest.records import NoticeItem, NoticePart, PolicyDocument
+from ingest.records import NoticePart, PolicyDocument
 from ingest.structure import find_annex_section, find_notice_section, find_part, named_parts, shared_heads
 from prompts import format_phrase
 
@@ -164,26 +164,13 @@ def _part_items(analysis: Analysis, doc: PolicyDocument, index: int) -> Answer:
     part = doc.part(index)
     assert part is not None
     items = doc.items_in_part(index)
-    listed = [_item_line("part_item_line", item, lang) for item in items]
+    listed = [item_line("part_item_line", item, lang) for item in items]
     separator = format_phrase("part_item_separator", lang)
     text = format_phrase(
         "part_items_header", lang, part=part.heading, n=len(items), items=separator.join(listed)
     )
     cites: list[Citation] = [item_citation(item, item.title) for item in items]
     return Answer(answer=text, citations=cites, language=lang, intent="item_lookup")
-
-
-def _item_line(key: str, item: NoticeItem, lang: str, **fields: str) -> str:
-    """One line naming a notice item by its numeral and title, with its marker (and the phrase's own fields)."""
-    return format_phrase(
-        key,
-        lang,
-        cn=int_to_cn(item.index),
-        index=item.index,
-        title=item.title,
-        marker=marker("item", item.index, lang),
-        **fields,
-    )
 
 
 def _parts_of_items(analysis: Analysis, doc: PolicyDocument) -> Answer:
@@ -193,7 +180,7 @@ def _parts_of_items(analysis: Analysis, doc: PolicyDocument) -> Answer:
     for item in (doc.item(n) for n in analysis.item_numbers):
         if item is None:
             continue
-        lines.append(_item_line("part_of_line", item, lang, part=item.part))
+        lines.append(item_line("part_of_line", item, lang, part=item.part))
         cites.append(item_citation(item, item.title))
     text = format_phrase("part_item_separator", lang).join(lines)
     return Answer(answer=text, citations=cites, language=lang, intent="meta")

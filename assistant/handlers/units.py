@@ -6,9 +6,16 @@ import re
 
 from assistant.analysis import Analysis, Language
 from assistant.catalog import tasks_for_unit
-from assistant.compose import district_gist, item_citation, marker, task_citation, task_title, unit_names
+from assistant.compose import (
+    district_gist,
+    item_citation,
+    item_line,
+    marker,
+    task_citation,
+    task_title,
+    unit_names,
+)
 from assistant.handlers.base import Context
-from assistant.markers import int_to_cn
 from assistant.models import Answer
 from ingest.records import NoticeItem
 from prompts import format_phrase
@@ -64,18 +71,7 @@ def _items_for_unit(ctx: Context, unit: str) -> list[NoticeItem]:
 def _item_list(items: list[NoticeItem], name: str, lang: Language) -> Answer:
     """The notice's items a unit is responsible for, one line each."""
     lines = [format_phrase("item_list_header", lang, unit=name, n=len(items))]
-    for item in items:
-        mk = marker("item", item.index, lang)
-        lines.append(
-            format_phrase(
-                "part_item_line",
-                lang,
-                cn=int_to_cn(item.index),
-                index=item.index,
-                title=item.title,
-                marker=mk,
-            )
-        )
+    lines += [item_line("part_item_line", item, lang) for item in items]
     cites = [item_citation(i, i.title) for i in items]
     return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="list_lead")
 
