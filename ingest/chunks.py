@@ -7,8 +7,11 @@ from collections.abc import Callable
 from pydantic import BaseModel, Field
 
 from ingest.records import NoticeItem, PolicyDocument, Task
+from ingest.sentences import split_sentences
 
-CHUNK_SCHEMA_VERSION = 4  # 4: the stored document gained parts, annex sections, cover and closing
+# 4: the stored document gained parts, annex sections, cover and closing; 5: a record's vector is the mean of
+# its sentences' (and its units line's) vectors
+CHUNK_SCHEMA_VERSION = 5
 EnglishName = Callable[[str], str]
 
 
@@ -18,9 +21,13 @@ class Chunk(BaseModel):
     id: str
     type: str
     ref: int
-    text: str = Field(description="What the dense model embeds: compact, the record's own words")
+    text: str = Field(description="The record's own words, stored with its vector (compact)")
     lexical_text: str = Field(description="What BM25 indexes: labelled columns plus English unit names")
     metadata: dict[str, str | int | bool]
+    parts: list[str] = Field(
+        description="Passages whose mean vector is the chunk's dense vector: a record's sentences (the ones "
+        "the sentence index embeds anyway) and a row's units line; a meta chunk is its own one part"
+    )
 
 
 def chunk_id(kind: str, ref: int) -> str:
@@ -54,7 +61,8 @@ def _units_line(label: str, units: list[str], english: EnglishName | None) -> st
 
 def _task_chunk(task: Task, english: EnglishName | None) -> Chunk:
     coop = "、".join(task.coop_units) or "无"
-    dense = f"{task.city_task}\n{task.district_measure}\n牵头：{'、'.join(task.lead_units)}；配合：{coop}"
+    units = f"牵头：{'、'.join(task.lead_units)}；配合：{coop}"
+    dense = f"{task.city_task}\n{task.district_measure}\n{units}"
     lexical = "\n".join(
         [
             f"任务{task.no}｜{task.section}",
@@ -80,6 +88,7 @@ def _task_chunk(task: Task, english: EnglishName | None) -> Chunk:
         text=dense,
         lexical_text=lexical,
         metadata=meta,
+        parts=[*split_sentences(task.city_task), *split_sentences(task.district_measure), units],
     )
 
 
@@ -101,6 +110,7 @@ def _item_chunk(item: NoticeItem) -> Chunk:
         text=item.text,
         lexical_text=text,
         metadata=meta,
+        parts=split_sentences(item.text) or [item.text],
     )
 
 
@@ -129,6 +139,14 @@ def _meta_chunks(doc: PolicyDocument) -> list[Chunk]:
         meta: dict[str, str | int | bool] = {"type": "meta", "ref": idx, "section": "", "title": title}
         full = f"{title}｜{text}"
         chunks.append(
-            Chunk(id=chunk_id("meta", idx), type="meta", ref=idx, text=full, lexical_text=full, metadata=meta)
+            Chunk(
+                id=chunk_id("meta", idx),
+                type="meta",
+                ref=idx,
+                text=full,
+                lexical_text=full,
+                metadata=meta,
+                parts=[full],
+            )
         )
     return chunks

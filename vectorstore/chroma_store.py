@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import chromadb
+import numpy as np
 import httpx
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
@@ -232,15 +233,31 @@ class VectorIndex:
                 create_collection_if_not_exists=create,
             )
 
-    def add(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
-        """Embed and upsert entries (same id = replace), in batches the store accepts."""
-        if not len(ids) == len(texts) == len(metadatas):
-            raise ValueError("ids, texts and metadatas must have the same length")
+    def add(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any]],
+        vectors: np.ndarray | None = None,
+    ) -> None:
+        """Upsert entries (same id = replace), in batches the store accepts; embedded here unless `vectors`
+        gives each entry's vector."""
+        if not len(ids) == len(texts) == len(metadatas) or (vectors is not None and len(vectors) != len(ids)):
+            raise ValueError("ids, texts, metadatas (and vectors) must have the same length")
         batch = _ADD_BATCH
         with translate_errors(self.store):
             batch = min(batch, self.store.client.get_max_batch_size())
+            collection = self.store.client.get_collection(self.name) if vectors is not None else None
             for start in range(0, len(ids), batch):
                 end = start + batch
+                if collection is not None and vectors is not None:
+                    collection.upsert(
+                        ids=list(ids[start:end]),
+                        embeddings=np.asarray(vectors[start:end], dtype=np.float32),
+                        documents=list(texts[start:end]),
+                        metadatas=list(metadatas[start:end]),
+                    )
+                    continue
                 self._chroma.add_texts(
                     texts=list(texts[start:end]),
                     metadatas=list(metadatas[start:end]),

@@ -50,19 +50,18 @@ class SentenceIndex:
         recurs (a district measure repeating its city task) is embedded once."""
         if len(keys) != len(texts):
             raise ValueError("keys and texts must have the same length")
-        unique = list(dict.fromkeys(texts))
-        rows: list[list[float]] = []
-        for start in range(0, len(unique), batch):
-            part = unique[start : start + batch]
-            rows.extend(embeddings.embed_documents(part))
-            if on_batch is not None:
-                on_batch(len(part))
-        if on_batch is not None and len(unique) < len(texts):
-            on_batch(len(texts) - len(unique))  # the repeats, served from their first occurrence
-        position = {text: n for n, text in enumerate(unique)}
-        matrix = np.asarray([rows[position[t]] for t in texts], dtype=np.float32).reshape(len(texts), -1)
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        return cls(keys, matrix / np.where(norms == 0, 1.0, norms))
+        table = embed_passages(texts, embeddings, batch, on_batch)
+        return cls.from_table(keys, texts, table)
+
+    @classmethod
+    def from_table(
+        cls, keys: Sequence[SentenceKey], texts: Sequence[str], table: dict[str, np.ndarray]
+    ) -> SentenceIndex:
+        """The index of `texts` whose vectors `embed_passages` already made (ingest embeds once for all uses)."""
+        if len(keys) != len(texts):
+            raise ValueError("keys and texts must have the same length")
+        matrix = np.asarray([table[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+        return cls(keys, matrix)
 
     def save(self, directory: Path) -> None:
         """Write the matrix and its keys into `directory` (created)."""
@@ -90,6 +89,35 @@ class SentenceIndex:
         norm = float(np.linalg.norm(query))
         scores = self.vectors @ (query / norm if norm else query)
         return dict(zip(self.keys, scores.tolist(), strict=True))
+
+
+def embed_passages(
+    texts: Sequence[str],
+    embeddings: Embeddings,
+    batch: int = 64,
+    on_batch: Callable[[int], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """Unit vectors of the distinct `texts`, each embedded once as a passage, in batches (`on_batch(n)` after
+    each; the repeats are reported at the end, served from their first occurrence)."""
+    unique = list(dict.fromkeys(texts))
+    rows: list[list[float]] = []
+    for start in range(0, len(unique), batch):
+        part = unique[start : start + batch]
+        rows.extend(embeddings.embed_documents(part))
+        if on_batch is not None:
+            on_batch(len(part))
+    if on_batch is not None and len(unique) < len(texts):
+        on_batch(len(texts) - len(unique))
+    matrix = np.asarray(rows, dtype=np.float32).reshape(len(unique), -1)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return dict(zip(unique, matrix / np.where(norms == 0, 1.0, norms), strict=True))
+
+
+def mean_direction(vectors: Sequence[np.ndarray]) -> np.ndarray:
+    """The unit vector along the mean of unit `vectors` (a record's vector from its sentences' vectors)."""
+    total = np.sum(np.asarray(vectors, dtype=np.float32), axis=0)
+    norm = float(np.linalg.norm(total))
+    return total / norm if norm else total
 
 
 def best_by_record(similarities: dict[SentenceKey, float]) -> dict[tuple[str, int], float]:

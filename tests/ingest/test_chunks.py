@@ -39,6 +39,18 @@ def test_task_chunk_carries_number_section_columns_and_units() -> None:
     assert chunk.metadata["lead:区经济信息委"] is True
 
 
+def test_a_chunk_vector_is_built_from_the_record_sentences_and_its_units_line() -> None:
+    chunks = {c.id: c for c in build_chunks(DOC)}
+    task = DOC.task(34)
+    assert task is not None
+    parts = chunks["task-34"].parts
+    assert "".join(parts[:-1]) == task.city_task + task.district_measure  # sentences, verbatim, in order
+    assert parts[-1] == "牵头：区经济信息委；配合：无"
+    item = chunks["item-5"]
+    assert "".join(item.parts) == DOC.items[4].text and len(item.parts) > 1
+    assert all(c.parts == [c.text] for c in chunks.values() if c.type == "meta")
+
+
 def test_chroma_where_filters_on_unit_metadata(service, embeddings) -> None:  # type: ignore[no-untyped-def]
     dense = service.holder.get().dense
     vector = embeddings.embed_query("纳税")

@@ -137,8 +137,8 @@ def test_queries_during_reingest_see_one_whole_version(index_dir: Path, embeddin
 def test_warm_reingest_reuses_the_embedding_cache(index_dir: Path, embeddings: Any) -> None:
     old = current_version(index_dir)
     summary = build_index(SOURCE, index_dir, embeddings, None, progress=False)
-    assert summary.cached == summary.chunks
-    assert summary.embedded == 0
+    assert summary.embedded == 0  # every sentence, units line and meta chunk comes from the cache
+    assert summary.cached > summary.chunks
     assert (summary.tasks, summary.items) == (176, 21)
     assert current_version(index_dir) == summary.version != old
     assert version_dirs(index_dir) == {old, summary.version}

@@ -89,6 +89,22 @@ def test_adding_an_existing_id_replaces_it(store: StoreClient, embedder: CachedE
     assert (hit.id, hit.metadata["lead"]) == ("task-11", "区经济信息委")
 
 
+def test_given_vectors_are_stored_as_they_are_and_nothing_is_embedded(
+    store: StoreClient, embedder: CachedEmbeddings
+) -> None:
+    texts = [text for text, _ in ENTRIES.values()]
+    vectors = np.eye(len(ENTRIES), 384, dtype=np.float32)  # one axis per entry: no model could give these
+    index = VectorIndex(store, "given-vectors", embedder, create=True)
+    before = embedder.stats().document_misses + embedder.stats().document_hits
+    index.add(list(ENTRIES), texts, [meta for _, meta in ENTRIES.values()], vectors)
+    assert embedder.stats().document_misses + embedder.stats().document_hits == before
+    hits = index.search_by_vector(vectors[2].tolist(), k=2)
+    assert hits[0].id == list(ENTRIES)[2] and hits[0].score == pytest.approx(1.0, abs=1e-5)
+    assert hits[0].text == texts[2] and hits[1].score == pytest.approx(0.0, abs=1e-5)
+    with pytest.raises(ValueError, match="same length"):
+        index.add(["task-1"], ["一"], [{"type": "task"}], vectors)
+
+
 def test_index_persists_across_reopen(tmp_path: Path, embedder: CachedEmbeddings) -> None:
     first = open_client(path=tmp_path / "db")
     _fill(first, embedder, "persisted")

@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from vectorstore.errors import IndexCorruptError
-from vectorstore.sentence_index import KEYS_FILE, SentenceIndex, best_by_record
+from vectorstore.sentence_index import (
+    KEYS_FILE,
+    SentenceIndex,
+    best_by_record,
+    embed_passages,
+    mean_direction,
+)
 
 SENTENCES = {
     ("task", 1, 0): "推行企业登记全程电子化。",
@@ -81,3 +87,20 @@ def test_a_recurring_sentence_is_embedded_once_and_shared(embeddings) -> None:  
     assert counting.seen.count(repeated) == 1 and sum(progress) == 3
     assert np.array_equal(built.vectors[0], built.vectors[1])
     assert not np.array_equal(built.vectors[0], built.vectors[2])
+
+
+def test_passages_embedded_once_serve_the_sentence_index_and_record_vectors(embeddings) -> None:  # type: ignore[no-untyped-def]
+    texts = list(SENTENCES.values())
+    counting = _CountingEmbeddings(embeddings)
+    table = embed_passages([*texts, texts[0]], counting)  # type: ignore[arg-type]
+    assert counting.seen == texts and set(table) == set(texts)
+    assert all(abs(float(np.linalg.norm(v)) - 1.0) < 1e-5 for v in table.values())
+    from_table = SentenceIndex.from_table(list(SENTENCES), texts, table)
+    built = SentenceIndex.build(list(SENTENCES), texts, embeddings)
+    assert np.allclose(from_table.vectors, built.vectors, atol=1e-6)
+    # A record of two sentences points between them: nearer to each than they are to each other.
+    first, second = table[texts[0]], table[texts[1]]
+    record = mean_direction([first, second])
+    assert abs(float(np.linalg.norm(record)) - 1.0) < 1e-5
+    assert min(float(record @ first), float(record @ second)) > float(first @ second)
+    assert np.allclose(mean_direction([first]), first)
