@@ -22,6 +22,7 @@ from assistant.vocabulary import (
     STRUCTURE_CUES,
     TASK_REQUEST,
     VALUE_KINDS,
+    answer_language_request,
     ask_kinds,
     cue_words,
     strip_injection,
@@ -115,6 +116,9 @@ class Analysis:
     heading: str = (
         ""  # the Chinese words an English question names a part by (政务 for "government services")
     )
+    # every name of the units the question names (龙商担保 -> 龙商担保有限公司, 龙商担保公司, ...): with no other
+    # topic word, what a clause stating the asked value must be about (龙商担保的电话 is no question on 12345)
+    unit_forms: tuple[str, ...] = ()
 
     @property
     def own_topic(self) -> list[TopicTerm]:
@@ -290,8 +294,9 @@ def analyse(
 ) -> Analysis:
     """Analyse one (already validated) question against the document and the previous turn."""
     cleaned, injected = strip_injection(squash_layout(normalize_question(question)))
+    cleaned, asked_language = answer_language_request(cleaned)  # 请用中文回答: how to answer, not what about
     text = lexicon.correct_typos(question_tail(cleaned or normalize_question(question)))
-    language = detect_language(text)
+    language = asked_language or detect_language(text)
     before, asking = _story_parts(text)
     # The told sentence joins when the asking one points back to it (这种情况谁管？) or has no topic of its own
     # (请问对应任务的牵头单位) while the told one has, and there is no previous turn to lean on instead.
@@ -337,6 +342,9 @@ def analyse(
         foreign_anchors=anchors,
     )
     analysis.titled_item = titled
+    analysis.unit_forms = tuple(
+        name.lower() for u in found_units if (entry := units.unit(u)) for name in entry.names
+    )
     if analysis.listing and _has_own_matter(analysis, count_units=False):
         # 政务服务中心进驻事项负面清单制度，配合单位有哪些: the units of a matter, not the tasks of a unit
         analysis.listing = False

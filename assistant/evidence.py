@@ -170,6 +170,8 @@ def score_record(
     the question by meaning, keyed (type, ref, position), when the index has sentence vectors)."""
     value_kinds = [k for k in analysis.kinds if k in VALUE_KINDS]
     rare = analysis.rare_terms()
+    # a question about a named unit and nothing else (龙商担保的电话是多少): the unit is what a value is about
+    about_unit = analysis.unit_forms if not analysis.topic_weight else ()
     full = record_text(doc, kind, ref).lower()
     # a record that never names the variant asked about (普通注销 of a row on 简易注销) states no value for it
     qualified = all(mentions(q, full) for q in analysis.qualifiers)
@@ -183,7 +185,7 @@ def score_record(
                 sentence=sentence,
                 topic=topic_overlap(analysis, text),
                 value=any(has_value(k, sentence.text) for k in value_kinds),
-                rare=any(mentions(t, text) for t in rare),
+                rare=any(mentions(t, text) for t in rare) or any(name in text for name in about_unit),
                 partial=_char_share(analysis, text),
                 step=qualified and _states_step(analysis, text, value_kinds),
                 enumerates=bool(analysis.asked_noun) and analysis.asked_noun in text,
@@ -200,7 +202,7 @@ def score_record(
         # English topic words reach the document through dictionary glosses, a noisier signal than the
         # multilingual dense match: they weigh less.
         coverage_weight=COVERAGE_WEIGHT if analysis.language == "zh" else COVERAGE_WEIGHT_EN,
-        topicless=not analysis.topic_weight,
+        topicless=not analysis.topic_weight and not about_unit,
         named_source=analysis.in_notice and kind == "item",
         asked_count=analysis.asked_count,
         title_coverage=topic_overlap(analysis, sentences[0].text.lower()) if sentences else 0.0,

@@ -357,8 +357,8 @@ class DocumentLexicon:
 # Heads that turn a noun into a measure of it or money for it (登记费, 用水量, 土地价): not the noun's matter.
 _MEASURE_HEADS = frozenset("费价税款金额量率数钱")
 # Suffixes that derive a word from the one before them without changing what it is about (办事员, 经营者: the one
-# who does it is about the doing).
-_DERIVING_SUFFIXES = frozenset("性化型式级类方面员者")
+# who does it is about the doing; 承诺书, 申请书: the written form of an act is about the act).
+_DERIVING_SUFFIXES = frozenset("性化型式级类方面员者书")
 
 # A preposition of direction or partnership before a place (去/到/往/跟/和/与/同/向/对接 X; to/with/from/towards X).
 # A country named before a noun (德国工程师, 美国公司) says whose person or firm it is, not which country's rules

@@ -103,6 +103,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "yesno": re.compile(
         r"能不能|能否|可不可以|可否|是否|有没有|会不会|是不是|要不要(?!钱|交钱|收费)|需不需要|用不用|该不该|可以吗|行吗|(?<![技功性智效职可才本节赋动产潜体全万])能(?=[^?？吗]{0,12}吗)|可以(?=[^?？吗]{0,12}吗)|允许|支持(?=[^?？吗]{0,8}吗)"
+        # the colloquial tail "V不？" (算数不？得行不？能贷到钱不？) asks as 吗 does
+        r"|(?<=[\u4e00-\u9fff])不(?=\s*[?？])"
         r"|(?:^|\band |[,;] )(?:can|could|is|are|does|do|will|may|should) (?:i|we|you|it|they|there|the|a|an|this|that|my|our)\b"
         # any auxiliary that opens a sentence asks yes or no (Can property taxes be filed together…?), unless it
         # is a polite request to tell (Could you tell me who…)
@@ -214,6 +216,42 @@ INJECTION = re.compile(
     r"|\bsystem prompt\b|\bdeveloper mode\b|\bjailbreak\b",
     _F,
 )
+
+# A request for the language of the answer (请用中文回答, 用英文说一下, explain it in English please): how to answer,
+# not what about. The words are cut before analysis and the answer follows the language asked for. 用英文填表 (a
+# form in English) asks about the matter: only a verb of saying or answering makes a request.
+_ANSWER_LANGUAGE_ZH = re.compile(
+    r"(?:请|麻烦|能不能|可不可以|可以)?你?(?:用|以|讲)(中文|汉语|普通话|英文|英语)(?:来)?"
+    r"(?:说|讲|回答|答复|回复|作答|解释|表述|介绍)(?:一下|一遍|下)?(?:吗|呢|嘛)?[,，;；:：。]?"
+)
+_ANSWER_LANGUAGE_EN = re.compile(
+    r"(?P<keep>\b(?:answer|reply|respond|explain|say|tell|write|describe|summari[sz]e)\b[^.?!]{0,30}?)\s*"
+    r"\bin (?P<lang>english|chinese|mandarin)\b(?:,? please\b)?"
+    r"|(?:^|(?<=[.?!。？！]\s)|(?<=[.?!。？！]))\s*(?:please )?in (?P<alone>english|chinese),? please\b[.!]?",
+    _F,
+)
+_LANGUAGE_NAMES = {"中文": "zh", "汉语": "zh", "普通话": "zh", "英文": "en", "英语": "en"}
+
+
+def answer_language_request(text: str) -> tuple[str, Literal["zh", "en"] | None]:
+    """`text` without a request for the answer's language, and the language asked for (None: no request)."""
+    asked: list[str] = []
+
+    def zh(m: re.Match[str]) -> str:
+        asked.append(_LANGUAGE_NAMES[m.group(1)])
+        return " "
+
+    def en(m: re.Match[str]) -> str:
+        name = (m.group("lang") or m.group("alone")).lower()
+        asked.append("en" if name == "english" else "zh")
+        keep = m.group("keep") or ""
+        return " " if re.fullmatch(r"\s*(?:please )?(?:answer|reply|respond)\s*", keep, _F) else keep
+
+    cut = _ANSWER_LANGUAGE_EN.sub(en, _ANSWER_LANGUAGE_ZH.sub(zh, text))
+    if not asked:
+        return text, None
+    return " ".join(cut.split()), "en" if asked[-1] == "en" else "zh"
+
 
 # Requests to produce something (draft a letter, translate, write a poem): work outside a Q&A about the document.
 TASK_REQUEST = re.compile(
@@ -442,10 +480,20 @@ _TOLD_SUBJECT_WH = re.compile(r"(?:几|多少)(?=[家项条次户件种批张位
 _DEMONSTRATIVE_WH = re.compile(r"(?<=[这那前近])几")
 # a told state (审批快到期限了, 等了很久了): a clause that ends in 了 and asks nothing names no asked kind
 _TOLD_STATE = re.compile(r"了[，,；;]?$")
+# 还想巡演几个城市, 打算开几家店: "a few" after a verb of intent in a told clause; a verb of asking after it
+# (想知道要几天, 想问一下多少钱) still asks
+_INTENDED_WH = re.compile(
+    r"(?:想|打算|准备|计划)(?!知道|问|了解|咨询|请教|确认|查)[^，,；;]{0,10}?(?:几|多少)"
+)
 # hearsay (听说拍卖要等好久): a clause reporting what others say asks nothing
 _HEARSAY = re.compile(r"^\s*(?:听说|据说|听人说|听别人说|有人说|都说|传说)")
 # 少开几次庭, 多跑几趟: "a few (more/fewer)" after 少/多 and a verb, not 最多几天 (at most how many days)
 _FEWER_MORE_WH = re.compile(r"(?<=(?<![最至多])[少多])([\u4e00-\u9fff]?)几")
+
+
+def _intended(clause: str) -> str:
+    """`clause` with the wh-words of what one intends (打算开几家店) masked."""
+    return _INTENDED_WH.sub(lambda m: _WH_IN_MA_CLAUSE.sub("某", m.group(0)), clause)
 
 
 def _told(clause: str) -> str:
@@ -455,7 +503,7 @@ def _told(clause: str) -> str:
         return clause
     if (_TOLD_STATE.search(clause) or _HEARSAY.search(clause)) and not _ASKING_MARK.search(clause):
         return "某" * len(clause)
-    clause = _FEWER_MORE_WH.sub(r"\1某", _TOLD_SUBJECT_WH.sub("某", clause))
+    clause = _intended(_FEWER_MORE_WH.sub(r"\1某", _TOLD_SUBJECT_WH.sub("某", clause)))
     return _TOLD_WH.sub(lambda m: _WH_IN_MA_CLAUSE.sub("某", m.group(0)), clause)
 
 
@@ -477,7 +525,9 @@ def indefinite_masked(text: str) -> str:
 
     def masked(earlier: list[str], last: str) -> str:
         if "吗" in last:
-            return "".join(_WH_AFTER_HAVING.sub("某", c) for c in earlier) + _WH_IN_MA_CLAUSE.sub("某", last)
+            return "".join(_WH_AFTER_HAVING.sub("某", _intended(c)) for c in earlier) + _WH_IN_MA_CLAUSE.sub(
+                "某", last
+            )
         if _A_NOT_A.search(last):
             return "".join(_told(c) for c in earlier) + _WH_IN_MA_CLAUSE.sub("某", last)
         if not _ASKING_MARK.search(last.replace("几", "").replace("多少", "")):

@@ -1333,3 +1333,73 @@ def test_applying_for_a_utility_is_its_connection(service, question: str, row: i
     answer = service.ask(question)
     assert (answer.citations[0].type, answer.citations[0].id) == ("task", row)
     assert value in answer.answer.splitlines()[0]
+
+
+# ---------------------------------------------------------------- round 9: named units, answer language, told counts
+
+
+@pytest.mark.parametrize("question", ["区人力社保局的办公地址在哪？", "区法院的值班电话是多少？"])
+def test_a_contact_of_a_named_unit_needs_a_clause_about_that_unit(service, question: str) -> None:  # type: ignore[no-untyped-def]
+    # the unit is the whole topic: a hotline number in a row about something else states nothing about it
+    answer = service.ask(question)
+    assert answer.refused
+
+
+def test_a_named_unit_is_what_a_value_must_be_about_only_without_other_topic_words(ctx: Context) -> None:
+    bare = _analyse(ctx, "区人力社保局的电话是多少？")
+    assert bare.unit_forms and not bare.topic_weight
+    with_topic = _analyse(ctx, "区人力社保局的社保咨询电话是多少？")
+    assert with_topic.topic_weight > 0
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "rest"),
+    [
+        ("谁负责不动产登记？请用英文回答。", "en", "谁负责不动产登记？"),
+        ("Who handles land registration? Answer in Chinese please.", "zh", "Who handles land registration?"),
+        ("用中文讲一下：who leads tax refunds?", "zh", "who leads tax refunds?"),
+    ],
+)
+def test_a_request_for_the_answer_s_language_is_no_topic(question: str, language: str, rest: str) -> None:
+    from assistant.vocabulary import answer_language_request
+
+    cut, asked = answer_language_request(question)
+    assert asked == language and cut.strip(" .") == rest
+
+
+@pytest.mark.parametrize(
+    "question", ["能用英文填申请表吗？", "Is the application form available in English?"]
+)
+def test_a_language_the_matter_is_in_is_no_request(question: str) -> None:
+    from assistant.vocabulary import answer_language_request
+
+    assert answer_language_request(question) == (question, None)
+
+
+def test_the_answer_follows_the_language_asked_for(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("不动产登记谁牵头？请用英文回答")
+    first = answer.answer.splitlines()[0]
+    assert not answer.refused and first.startswith("Led by") and "[Task" in first
+    assert "牵头" in service.ask("不动产登记谁牵头？").answer.splitlines()[0]  # without the request: Chinese
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("我们打算在区里开几家分店，开办手续能一次办完吗？", ["yesno"]),  # 打算开几家 = "a few"
+        ("准备招几个外籍员工，工作许可谁负责？", ["lead"]),
+        ("我想知道企业开办要几天？", ["duration"]),  # 想知道 embeds the asking
+    ],
+)
+def test_a_few_things_one_intends_are_no_count(question: str, kinds: list[str]) -> None:
+    assert ask_kinds(question) == kinds
+
+
+@pytest.mark.parametrize("question", ["营业执照能寄到家不？", "这个政策还算数不？"])
+def test_a_colloquial_v_bu_tail_asks_yes_or_no(question: str) -> None:
+    assert "yesno" in ask_kinds(question)
+
+
+def test_the_written_form_of_an_act_is_about_the_act(ctx: Context) -> None:
+    term = next(t for t in _analyse(ctx, "申请书交到哪里？").topic if t.text == "申请书")
+    assert term.in_document and "申请" in term.doc_forms
