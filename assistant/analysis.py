@@ -553,7 +553,7 @@ def _asks_for_heads(text: str, doc: PolicyDocument) -> bool:
     """哪五个环境 / 几个环境: asks which of the things the part titles end with (环境) the plan names."""
     heads = shared_heads(doc)
     if any(
-        re.search(rf"(?:哪|几|多少)[一二两三四五六七八九十几]?(?:个|大)?(?:方面的?)?{head}", text)
+        re.search(rf"(?:哪|几|多少)[一二两三四五六七八九十几]?(?:个|大|种|类|方面)?(?:方面的?)?{head}", text)
         or (re.search(rf"[一二两三四五六七八九十]个{head}", text) and re.search(r"哪|什么|分别", text))
         for head in heads
     ):

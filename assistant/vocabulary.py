@@ -78,8 +78,9 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"|收多少|交多少|缴多少|补(?:贴|助)?多少|奖(?:励)?多少|罚(?:款)?多少|贷多少|借多少|多少亿|收费吗|要钱吗|免费吗|花多少"
         r"|(?:发|给|领|拿|补)(?:了)?多少钱|补贴[^?？，,]{0,6}多少(?![个家项条次类户件人名种所批座趟天小时工作日月年周%])"
         # a money noun (租金, 押金, 登记费, 奖励) before or after 多少
-        r"|(?:[金费款资薪租价]|奖励|补助|资助)(?:一般|大概|大约|通常)?(?:是|为|有|要|能有)?多少(?![个家项条次类户件人名种所批座趟天小时工作日月年周%])"
-        r"|多少(?:的)?[\u4e00-\u9fff]{0,3}(?:[金费款资薪租]|奖励|补贴|补助|资助)(?![\u4e00-\u9fff]*(?:天|时间|工作日))"
+        # (the noun stays out of the match: it names what is asked about, 邮费 or 押金, and stays a topic word)
+        r"|(?:(?<=[金费款资薪租价])|(?<=奖励|补助|资助))(?:一般|大概|大约|通常)?(?:是|为|有|要|能有)?多少(?![个家项条次类户件人名种所批座趟天小时工作日月年周%])"
+        r"|多少(?=(?:的)?[\u4e00-\u9fff]{0,3}(?:[金费款资薪租]|奖励|补贴|补助|资助)(?![\u4e00-\u9fff]*(?:天|时间|工作日)))"
         r"|\bhow much\b(?! time)|\bwhat(?:'s| is| are) the (?:\w+ ){0,2}(?:fees?|costs?|prices?|charges?)\b|\bamount\b"
         r"|\bhow many yuan\b",
         _F,
@@ -212,6 +213,7 @@ INJECTION = re.compile(
     r"|(?:直接|必须|一定要|务必)(?:告诉我|回答|给我|教我|编(?:一个)?|猜(?:一个)?)"
     r"|(?:编|猜|估计|随便说)(?:一个|个)(?:数字|数|答案)?"
     r"|\b(?:please )?(?:ignore|disregard|forget)\b[^.?!]{0,40}\b(?:instructions?|rules?|prompts?|guidelines?)\b[.,;:!]?"
+    r"|\b(?:please )?(?:ignore|disregard|forget)\b (?:about )?(?:the|this|that|your|all|any) (?:document|plan|notice|file|text|source|context)s?\b[.,;:!]?"
     r"|\byou are now\b[^.?!,]*[.,;!]?|\bpretend (?:to be|you are)\b[^.?!,]*[.,;!]?|\bjust (?:tell me|answer|make up|guess|confirm|say)\b"
     r"|\bsystem prompt\b|\bdeveloper mode\b|\bjailbreak\b",
     _F,
@@ -318,6 +320,8 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     "cover": re.compile(
         r"经(?:过)?(?:谁|哪|什么)[^?？。]{0,6}(?:同意|批准|审定)|谁(?:同意|批准|审定)|(?:同意|批准|审定)(?:过)?(?:的|了)?(?:吗|呢|[?？])"
         r"|收文单位|(?:对|给)[^?？。，,]{0,8}(?:单位|部门)[^?？。]{0,6}(?:什么|哪些)?要求|贯彻执行"
+        # 要求他们怎么做: what the recipients are asked to do
+        r"|要求(?:他们|各单位|各部门|收文单位|大家|下级|下面)(?:怎么|如何|做什么|干什么|干啥|做啥)"
         r"|\bapproved?\b|\bwho (?:approved|endorsed)\b|\bcover(?:ing)? (?:letter|note)\b|\brecipients? to do\b",
         _F,
     ),
@@ -360,6 +364,9 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     ),
     "annex": re.compile(
         r"附件(?:是|叫|名称|名字|标题|全称)|附件[^?？。，,]{0,6}(?:叫(?:什么|啥)|的?(?:名称|名字|标题|全称))"
+        # 附了个什么附件, 有哪些附件: which annex there is
+        r"|(?:什么|啥|哪个|哪些)附件|附(?:了|有|上|带)(?:个|一个|一份)?(?:什么|啥|哪些)"
+        r"|\b(?:what|which) annex(?:es)?\b|\bwhat is (?:attached|annexed)\b|\bannex(?:es)? (?:is|are) attached\b"
         r"|\bannex (?:title|called|name)\b|\bwhat is the annex\b|\b(?:title|name) of the annex\b|\bannex's (?:title|name)\b",
         _F,
     ),

@@ -10,11 +10,13 @@ from assistant.compose import item_citation, item_line, marker, meta_citation, t
 from assistant.handlers.base import Context
 from assistant.markers import int_to_cn
 from assistant.models import Answer, Citation
+from assistant.vocabulary import STRUCTURE_CUES
 from ingest.annex import COLUMNS
 from ingest.records import NoticePart, PolicyDocument
 from ingest.structure import find_annex_section, find_notice_section, find_part, named_parts, shared_heads
 from prompts import format_phrase
 
+_BODY_WORDS = re.compile(r"正文|通知本身|方案本身|\bbody\b|\bmain text\b", re.I)
 _ANNEX_WORDS = re.compile(r"附件|附表|任务清单|任务|清单|\bannex\b|\btasks?\b|\brows?\b", re.I)
 _PART_WORDS = re.compile(r"部分|板块|方面|\bpart\b|\bsection\b|这一?块|这一?章", re.I)
 _NAMES_ASK = re.compile(r"叫什么|是什么|名称|标题|题目|分别")
@@ -53,8 +55,11 @@ class StructureHandler:
         if "parts" in analysis.structure or "annex" in analysis.structure:
             # 每部分标题是什么 / the title of the annex: the parts' headings or the annex's name, not the notice's title
             facts = [f for f in facts if f != "title"]
-        if _ANNEX_WORDS.search(analysis.question) and (
-            "parts" in analysis.structure or ("part_of" in analysis.structure and not analysis.item_numbers)
+        annex_parts = _parts_asked_of_annex(analysis.question)
+        if ("parts" in analysis.structure and annex_parts) or (
+            "part_of" in analysis.structure
+            and not analysis.item_numbers
+            and _ANNEX_WORDS.search(analysis.question)
         ):
             # 附件清单分了哪几块: its sections and the rows they span
             overview = _annex_overview(analysis, doc)
@@ -65,6 +70,13 @@ class StructureHandler:
             return overview
         if not facts:
             return self._parts_overview(analysis, doc)
+        if "parts" in analysis.structure:
+            # 正文分几大部分？附件叫什么？ the body's parts, and the other fact asked beside them
+            overview = self._parts_overview(analysis, doc)
+            text, cite = _FACTS[facts[0]](doc, lang)
+            overview.answer = f"{overview.answer}\n{text}"
+            overview.citations = [*overview.citations, cite]
+            return overview
         lines: list[str] = []
         cites: list[Citation] = []
         for fact in facts[:2]:
@@ -119,6 +131,17 @@ class StructureHandler:
         quote = "实施方案" if lang == "zh" else ""
         cites = [meta_citation(META_TITLE, doc.meta.title, quote)] if quote else []
         return Answer(answer="\n".join(lines), citations=cites, language=lang, intent="meta")
+
+
+def _parts_asked_of_annex(question: str) -> bool:
+    """Do the parts asked for belong to the annex (附件分几块), not the notice's body (正文分几部分？附件叫什么)? The
+    sentence that asks for parts says whose they are; with none naming either, any annex word in the question."""
+    asking = [
+        c for c in re.split(r"(?<=[？?。；;!！])", question) if STRUCTURE_CUES["parts"].search(c.lower())
+    ]
+    if any(_BODY_WORDS.search(c) and not _ANNEX_WORDS.search(c) for c in asking):
+        return False
+    return bool(_ANNEX_WORDS.search(question))
 
 
 def _annex_overview(analysis: Analysis, doc: PolicyDocument) -> Answer:
