@@ -206,15 +206,24 @@ _SELF_CLAUSE = re.compile(
 )
 
 
+# A told clause with the asker as its subject (我们农忙时候出去打短工，…): it says who asks, and asks nothing.
+_TOLD_SELF_CLAUSE = re.compile(
+    r"(?:^|(?<=[，,。！!？?；;\s]))(?:我|我们|我家|咱|咱们|本人|俺)[^，,。！!？?；;]{1,16}(?=[，,。！!；;])"
+)
+
+
 def self_described(text: str, unknown: list[TopicTerm]) -> frozenset[str]:
-    """The unknown topic words that occur only inside clauses describing the asker (我开了个小饭馆 -> 饭馆)."""
-    clauses = [m.group(0) for m in _SELF_CLAUSE.finditer(text)]
-    inside = "".join(clauses)
-    return frozenset(
-        t.text
-        for t in unknown
-        if t.text in inside and text.count(t.text) == sum(c.count(t.text) for c in clauses)
-    )
+    """The unknown topic words that occur only inside clauses describing the asker (我开了个小饭馆 -> 饭馆;
+    我们农忙时候出去打短工，… -> 农忙, 打短工)."""
+    spans = [m.span() for m in _SELF_CLAUSE.finditer(text)]
+    spans += [m.span() for m in _TOLD_SELF_CLAUSE.finditer(text) if not _ASKING.search(m.group(0))]
+    inside = {i for start, end in spans for i in range(start, end)}
+
+    def only_inside(word: str) -> bool:
+        places = [m.start() for m in re.finditer(re.escape(word), text)]
+        return bool(places) and all(set(range(p, p + len(word))) <= inside for p in places)
+
+    return frozenset(t.text for t in unknown if only_inside(t.text))
 
 
 def question_tail(text: str, limit: int = MAX_ANALYSED_CHARS) -> str:

@@ -187,9 +187,12 @@ class DocumentLexicon:
             self._by_length.setdefault(len(word), []).append(word)
         for word in self.words:
             self._by_sound.setdefault(tuple(lazy_pinyin(word)), []).append(word)
-        pairs = [w for w in self.words if len(w) == 2 and self.df(w) >= 2] + sorted(
-            w for w in cue_words() if len(w) == 2
-        )
+        general = _general_words()
+        grams = Counter(self.text[i : i + 2] for i in range(len(self.text) - 1))
+        # a word of general Chinese the document uses inside its compounds (执照 of 营业执照, 医保 of 医保局)
+        inner = [g for g, n in grams.items() if n >= 2 and g in general and _CJK_RUN.fullmatch(g)]
+        pairs = [w for w in self.words if len(w) == 2 and self.df(w) >= 2] + sorted(inner)
+        pairs += sorted(w for w in cue_words() if len(w) == 2)
         for word in sorted(set(pairs), key=lambda w: -self.df(w)):
             self._two_char_sounds.setdefault(tuple(lazy_pinyin(word)), []).append(word)
         self._pair_chars = (frozenset(w[0] for w in pairs), frozenset(w[1] for w in pairs))
