@@ -212,6 +212,16 @@ _TOLD_SELF_CLAUSE = re.compile(
 )
 
 
+# 这个活动, 该平台, 那项补贴: a demonstrative before a noun points back to where that noun was told
+_DEMONSTRATIVE_NOUN = re.compile(r"(?:这|那|该|此)(?:个|项|种|次|些|件|份|条)?([\u4e00-\u9fff]{2})")
+
+
+def _names_told(asking: str, before: str) -> bool:
+    """The asking sentence points back with a demonstrative at a noun the told sentence names (听说有个评选活动…。
+    这个活动是哪个部门在搞？)."""
+    return any(m.group(1) in before for m in _DEMONSTRATIVE_NOUN.finditer(asking))
+
+
 def self_described(text: str, unknown: list[TopicTerm]) -> frozenset[str]:
     """The unknown topic words that occur only inside clauses describing the asker (我开了个小饭馆 -> 饭馆;
     我们农忙时候出去打短工，… -> 农忙, 打短工)."""
@@ -315,7 +325,11 @@ def analyse(
         and not _has_topic(asking, units, lexicon)
         and _has_topic(before, units, lexicon)
     )
-    context = before if before and (_BACK_REFERENCE.search(asking) or topicless) else ""
+    context = (
+        before
+        if before and (_BACK_REFERENCE.search(asking) or topicless or _names_told(asking, before))
+        else ""
+    )
     focus = f"{context} {asking}" if context else asking
     # What is asked comes from the asking sentences (a told 等了几个月 asks nothing), and not from a quoted span:
     # “清单之外无权力、目录之外无审批” quotes the document, it asks for no 目录.

@@ -7,6 +7,9 @@ text) is normalised or refused here in linear time, so nothing downstream pays f
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
+
+import opencc
 
 from vectorstore.errors import InvalidQuestionError
 
@@ -49,6 +52,17 @@ def normalise_question(text: str) -> str:
         " " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _DROPPED
     )
     return " ".join("".join(kept).split())
+
+
+@cache
+def _traditional_to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """`text` in simplified characters, the document's script (聽說區裡 -> 听说区里; OpenCC's phrase tables, so
+    a simplified text comes back unchanged: checked over the document and every gold question)."""
+    return str(_traditional_to_simplified().convert(text)) if text else text
 
 
 def clean_question(raw: object, max_chars: int = DEFAULT_MAX_CHARS) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from assistant.markers import SourceRef, cn_to_int, find_markers, format_marker, int_to_cn, parse_markers
-from assistant.question_input import clean_question, normalise_question
+from assistant.question_input import clean_question, normalise_question, simplified
 from vectorstore.errors import InvalidQuestionError
 
 __all__ = [
@@ -41,8 +41,9 @@ _EN_WORD = re.compile(r"(?<![a-z0-9])[a-z]+(?![a-z0-9])")  # DN50 is a code, not
 
 
 def normalize_question(text: str) -> str:
-    """NFKC, combining-mark runs cut, control/format characters dropped, whitespace collapsed."""
-    return normalise_question(text)
+    """What the analysis reads: NFKC, combining-mark runs cut, control/format characters dropped, whitespace
+    collapsed, traditional characters in simplified form (the document's script)."""
+    return simplified(normalise_question(text))
 
 
 def validate_question(text: object, max_chars: int) -> str:

@@ -1467,3 +1467,21 @@ def test_a_told_clause_about_the_asker_only_says_who_asks(ctx: Context) -> None:
     )  # the asking clause itself: its words are the matter
     assert not asking.self_described
     assert "怎么办" not in {t.text for t in analysis.topic}  # how to go about it: an interrogative, no matter
+
+
+def test_traditional_characters_are_read_as_the_document_s_simplified(ctx: Context) -> None:
+    from assistant.question_text import normalize_question
+
+    assert normalize_question("營業執照可以郵寄嗎") == "营业执照可以邮寄吗"
+    assert (
+        normalize_question("显著提升办事效率") == "显著提升办事效率"
+    )  # simplified text comes back as it was
+    analysis = _analyse(ctx, "辦理不動產登記要多久？")
+    assert "duration" in analysis.kinds and any("不动产" in t.text for t in analysis.topic)
+
+
+def test_a_demonstrative_before_a_told_noun_points_back_to_it(ctx: Context) -> None:
+    analysis = _analyse(ctx, "听说区里在推一个叫信易贷的平台，我们想试试。这个平台归哪个部门管？")
+    assert "信易贷" in analysis.focus_text  # the told sentence joins: 这个平台 is the one it names
+    plain = _analyse(ctx, "我们上个月去了趟政务大厅。这个用气报装归哪个部门管？")
+    assert "大厅" not in plain.focus_text  # 用气 was never told: nothing to point back to
