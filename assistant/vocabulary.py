@@ -146,6 +146,10 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"|怎么(?:写|说|讲|规定|表述)的?|(?:啥|什么)意思|(?:讲|说|写)(?:了)?(?:些)?啥"
         # how something is done (咋个参保, 该怎么弄, 如何申请): what the record says it does
         r"|(?:怎么|咋个?|如何)(?!样|么|回事|这么|那么|办[?？]?$)(?=[\u4e00-\u9fff])"
+        # what it does (主要干啥), what it asks (对…是什么要求), which things it names (盯哪些领域, 纠治哪些行为): not who
+        # or which body, place, row or firm, which other kinds ask
+        r"|干啥|做啥|搞啥|干嘛|(?:什么|啥)(?:要求|规定|措施|举措|做法|安排)"
+        r"|哪些(?!单位|部门|机构|地方|人|任务|事项|企业|公司|银行|条件|材料)(?=[\u4e00-\u9fff]{2})"
         r"|\bhow (?:do|does|can|will|should|is|are)\b|\bwhat (?:does|do|will)\b(?=[^?]*\b(?:promise|offer|provide|commit)\w*\b)"
         r"|\bwhat (?:is|are|does)\b(?=[^?]*\b(?:about|say|require|include)\b)|\bwhat measures\b",
         _F,
@@ -416,7 +420,7 @@ SCAFFOLD_ZH = frozenset(
 得 地 着 过 来 去 又 再 才 只 从 向 到 往 跟 同 并 而 但 如果 因为 所以 然后 那么 还有 另外 以及 比如 例如 已经 正在 将 把 让 使
 能够 可否 允许 情况下 区里 区 九龙坡 九龙坡区 重庆 重庆市 市里 我区 全区 贵区 本区 单位 人员 部 局 委 办 牵头单位 配合单位 责任单位
 对应 相应 相关的 工单 来电 作为 附件 附表 正文 部分 条目 全称 标题 抬头
-人家 别人 别个 大家 怎么办 咋办 咋个办 怎么弄 咋弄 怎么搞 咋搞
+没有 人家 别人 别个 大家 怎么办 咋办 咋个办 怎么弄 咋弄 怎么搞 咋搞
 """.split()
 )
 SCAFFOLD_EN = frozenset(

@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import chromadb
-import numpy as np
 import httpx
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, InvalidArgumentError, NotFoundError

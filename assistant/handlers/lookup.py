@@ -217,13 +217,12 @@ def _first_line(
     for kind in kinds:
         if kind == "lead":
             if lead or top.type == "task":
+                title = record_title(ctx.doc, top.type, top.ref)
+                if analysis.kinds == ["lead"] and (named := _named_matter(analysis, top, title)) is not None:
+                    title = named  # the row's clause that names what was asked about, not its title
+                    shown.append(named)
                 parts.append(
-                    format_phrase(
-                        "part_lead",
-                        lang,
-                        title=record_title(ctx.doc, top.type, top.ref),
-                        units=unit_names(lead, lang, english),
-                    )
+                    format_phrase("part_lead", lang, title=title, units=unit_names(lead, lang, english))
                 )
             else:
                 # an item naming no 责任单位 says so, and what it says is the answer
@@ -298,8 +297,9 @@ def _first_line(
             )
         )
     if kinds == ["lead"] or kinds == ["coop"] or kinds == ["lead", "coop"]:
-        if top.sentences:
-            quotes.append(top.best(1)[0])
+        # the sentence behind the units, unless line 1 already shows it whole
+        if top.sentences and (best := top.best(1)[0]).sentence.text.strip().rstrip("。；，") not in shown:
+            quotes.append(best)
     sep = format_phrase("part_separator", lang)
     text = sep.join(dict.fromkeys(parts))
     if not {"lead", "coop"} & set(kinds) and top.type == "task" and lead:
@@ -310,6 +310,20 @@ def _first_line(
     if any(k in ("lead", "coop") for k in kinds) and not shown:
         shown.append(record_title(ctx.doc, top.type, top.ref))
     return first, unique, shown
+
+
+def _named_matter(analysis: Analysis, record: RecordEvidence, title: str) -> str | None:
+    """For a who-leads line: the record's best clause when it names the question's rarest words and the title
+    names none of them (歧视人的门槛 -> …对民营、外资企业设置的歧视性规定, not 加快废除妨碍公平竞争有关规定)."""
+    rare = [t for t in analysis.rare_terms(2) if t.idf >= MIN_TOPIC_IDF and not t.fragment]
+    if analysis.language != "zh" or not rare or not record.sentences:
+        return None
+    if any(mentions(t, title.lower()) for t in rare):
+        return None
+    best = record.best(1)[0]
+    if not any(mentions(t, best.sentence.text.lower()) for t in rare):
+        return None
+    return _quoted(analysis, best).rstrip("。；，")
 
 
 def _complement(analysis: Analysis, record: RecordEvidence, best: ScoredSentence) -> ScoredSentence | None:

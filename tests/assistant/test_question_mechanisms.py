@@ -1485,3 +1485,32 @@ def test_a_demonstrative_before_a_told_noun_points_back_to_it(ctx: Context) -> N
     assert "信易贷" in analysis.focus_text  # the told sentence joins: 这个平台 is the one it names
     plain = _analyse(ctx, "我们上个月去了趟政务大厅。这个用气报装归哪个部门管？")
     assert "大厅" not in plain.focus_text  # 用气 was never told: nothing to point back to
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("这项任务主要干啥？谁负责？", ["lead", "content"]),
+        ("对网上办税有什么要求？", ["content"]),
+        ("重点整治哪些行为？责任单位呢？", ["lead", "content"]),
+        ("要准备哪些材料？", ["procedure"]),  # which documents: the procedure kind, not content
+        ("区财政局牵头哪些任务？", ["lead"]),  # which rows: the table's list
+    ],
+)
+def test_what_a_matter_does_or_names_is_asked_beside_who_leads(question: str, kinds: list[str]) -> None:
+    assert ask_kinds(question) == kinds
+
+
+def test_a_who_leads_line_names_the_asked_matter_when_the_title_does_not(service) -> None:  # type: ignore[no-untyped-def]
+    # the row's title (加快废除妨碍公平竞争有关规定) never says 歧视: its clause that does carries the units
+    answer = service.ask("外地企业被设置歧视性的准入门槛，哪个部门牵头清理？")
+    first = answer.answer.splitlines()[0]
+    assert "歧视性规定" in first and "牵头" in first
+    assert sum("歧视性规定" in line for line in answer.answer.splitlines()) == 1  # not quoted again below
+    titled = service.ask("用气报装谁牵头？").answer.splitlines()[0]
+    assert titled.startswith(service.document.task(34).city_task[:6])  # a title naming the matter stays
+
+
+def test_a_colloquial_case_is_the_document_s_and_a_bare_negation_no_topic(ctx: Context) -> None:
+    topic = {t.text: t for t in _analyse(ctx, "我们公司的案子拖了两年没有判，法院有什么安排没有？").topic}
+    assert "案件" in topic["案子"].doc_forms and "没有" not in topic
