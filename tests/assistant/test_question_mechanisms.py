@@ -1514,3 +1514,18 @@ def test_a_who_leads_line_names_the_asked_matter_when_the_title_does_not(service
 def test_a_colloquial_case_is_the_document_s_and_a_bare_negation_no_topic(ctx: Context) -> None:
     topic = {t.text: t for t in _analyse(ctx, "我们公司的案子拖了两年没有判，法院有什么安排没有？").topic}
     assert "案件" in topic["案子"].doc_forms and "没有" not in topic
+
+
+def test_dragging_on_is_the_document_s_delay_and_arrears(ctx: Context) -> None:
+    topic = {t.text: t for t in _analyse(ctx, "工程款一直拖着，谁来管？").topic}
+    assert {"拖延", "拖欠"} <= set(topic["拖着"].doc_forms)
+
+
+def test_an_asking_sentence_with_only_a_count_leans_on_the_story_before_it(ctx: Context) -> None:
+    # 只来一次 names no matter: the told sentence (施工图审查, 小型项目) is what it asks about
+    analysis = _analyse(
+        ctx, "我们在建一个小型低风险的社会投资项目，消防的人三天两头来。现在是不是规定只来两次？"
+    )
+    assert "社会投资" in analysis.focus_text
+    own = _analyse(ctx, "我们在建一个小型项目，跑了很多趟。用气报装要几天？")
+    assert "小型项目" not in own.focus_text  # 用气报装 is a matter of its own
