@@ -19,7 +19,7 @@ from pathlib import Path
 import jieba
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from assistant.bilingual import doc_terms_for_english
+from assistant.bilingual import doc_terms_for_english, is_english_word
 from assistant.vocabulary import SCAFFOLD_EN, SCAFFOLD_EN_VERBS, SCAFFOLD_ZH, cue_words
 from ingest.english import base_verb, normalise_word
 from ingest.records import PolicyDocument
@@ -274,6 +274,12 @@ class DocumentLexicon:
 
     def _english_terms(self, question: str) -> list[TopicTerm]:
         terms: list[TopicTerm] = []
+        for acronym, words in acronyms_in(question):
+            # IP -> intellectual property -> 知识产权: the spelled-out phrase through the bridge, as one term
+            forms = tuple(t for t in doc_terms_for_english(words, limit=1) if t in self.text)
+            if forms:
+                terms.append(TopicTerm(acronym.lower(), max(self.idf(f) for f in forms), True, forms))
+                question = re.sub(rf"(?<![A-Za-z&]){re.escape(acronym)}(?![A-Za-z&])", " ", question)
         low = _AT_LEVEL.sub(" ", question.lower())  # "at district level" says where, not what about
         for word in dict.fromkeys(_EN_WORD.findall(low)):
             if word in SCAFFOLD_EN or len(word) < 3 or normalise_word(base_verb(word)) in _SCAFFOLD_EN_KEYS:
@@ -509,6 +515,24 @@ def _glossary() -> dict[str, list[str]]:
     text = resources.files("assistant").joinpath("glossary.toml").read_text(encoding="utf-8")
     table: dict[str, list[str]] = tomllib.loads(text).get("zh", {})
     return table
+
+
+@cache
+def _acronyms() -> dict[str, str]:
+    text = resources.files("assistant").joinpath("glossary.toml").read_text(encoding="utf-8")
+    table: dict[str, str] = tomllib.loads(text).get("en_acronyms", {})
+    return table
+
+
+_ACRONYM = re.compile(r"(?<![A-Za-z&])[A-Z][A-Za-z&]{1,4}(?![A-Za-z&])")
+
+
+def acronyms_in(text: str) -> list[tuple[str, str]]:
+    """The business acronyms `text` writes in capitals (IP, SMEs) with their words (assistant/glossary.toml),
+    unless the dictionary bridge knows the acronym itself (VAT: CC-CEDICT gives it beside 增值税)."""
+    table = _acronyms()
+    found = dict.fromkeys(m.group(0) for m in _ACRONYM.finditer(text))
+    return [(a, table[a]) for a in found if a in table and not is_english_word(a)]
 
 
 def everyday_synonyms(word: str) -> list[str]:

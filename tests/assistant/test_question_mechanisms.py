@@ -1529,3 +1529,12 @@ def test_an_asking_sentence_with_only_a_count_leans_on_the_story_before_it(ctx: 
     assert "社会投资" in analysis.focus_text
     own = _analyse(ctx, "我们在建一个小型项目，跑了很多趟。用气报装要几天？")
     assert "小型项目" not in own.focus_text  # 用气报装 is a matter of its own
+
+
+def test_a_business_acronym_reaches_the_document_s_term(ctx: Context) -> None:
+    topic = {t.text: t for t in _analyse(ctx, "Who handles IP pledge loans for SMEs?").topic}
+    assert topic["ip"].doc_forms == ("知识产权",) and topic["smes"].doc_forms == ("中小企业",)
+    # an acronym the dictionary bridge knows itself keeps its own key (VAT: 增值税), lower case is a word
+    from assistant.lexicon import acronyms_in
+
+    assert acronyms_in("VAT refunds, an ip address and pv") == []
