@@ -289,7 +289,10 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     "date": re.compile(
         r"发文日期|印发日期|发布日期|成文日期|落款日期|(?:什么时候|何时|哪天|哪一?年|哪个月)(?:印发|发布|出台|发文|下发|签发|发的|发出)"
         r"|(?:印发|发布|出台|发文)(?:的)?(?:时间|日期)|\b(?:when|which year|what year|what date)\b.*\b(?:issued|published|released|signed)\b"
-        r"|\bissue date\b|\bdate of (?:issue|the notice|the document)\b|\bon what date\b",
+        r"|\bissue date\b|\bdate of (?:issue|the notice|the document)\b|\bon what date\b"
+        # when the document itself takes effect: it states no other date than its own (现印发给你们，请认真贯彻执行)
+        r"|(?:方案|通知|文件)[^，,。？?]{0,4}(?:什么时候|何时|哪天|从哪天|从什么时候)(?:起|开始)?(?:实施|生效|执行|施行)"
+        r"|\bwhen (?:does|did) (?:the|this) (?:plan|notice|document) (?:take effect|come into (?:force|effect)|start)\b",
         _F,
     ),
     "issuers": re.compile(

@@ -1538,3 +1538,14 @@ def test_a_business_acronym_reaches_the_document_s_term(ctx: Context) -> None:
     from assistant.lexicon import acronyms_in
 
     assert acronyms_in("VAT refunds, an ip address and pv") == []
+
+
+@pytest.mark.parametrize("question", ["这个方案什么时候开始实施？", "When does the plan take effect?"])
+def test_when_the_document_takes_effect_is_its_date(service, question: str) -> None:  # type: ignore[no-untyped-def]
+    # the notice states no date but its own: what it says, not a row's date
+    answer = service.ask(question)
+    assert answer.citations[0].type == "meta" and service.document.meta.date in answer.answer.splitlines()[0]
+
+
+def test_when_a_measure_starts_is_no_question_about_the_document(ctx: Context) -> None:
+    assert "date" not in _analyse(ctx, "电子证照什么时候开始实施？").structure
