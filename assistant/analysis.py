@@ -25,6 +25,7 @@ from assistant.vocabulary import (
     answer_language_request,
     ask_kinds,
     cue_words,
+    stated_value_kinds,
     strip_injection,
 )
 from ingest.records import PolicyDocument
@@ -389,6 +390,9 @@ def analyse(
     analysis.asked_noun = asked_noun(low)
     if analysis.asked_noun and not analysis.kinds:
         analysis.kinds = ["content"]  # 提供哪些补贴: the things themselves, not a follow-up's earlier ask
+    if "yesno" in analysis.kinds and not VALUE_KINDS & set(analysis.kinds):
+        # 是不是3个工作日就能办完 / exempt for five years: the figure claimed is a value the record must state
+        analysis.kinds += [k for k in stated_value_kinds(low) if k not in analysis.kinds]
     analysis.asked_count = asked_count(low)
     analysis.self_described = self_described(focus, [t for t in topic if not t.in_document])
     if _asks_for_heads(low, doc):

@@ -617,6 +617,34 @@ def has_value(kind: str, text: str) -> bool:
     return bool(pattern and pattern.search(text))
 
 
+# A figure an English question states (13 working days, five years, 30%): what a yes-or-no claim says.
+_EN_NUMBER = (
+    r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
+)
+_EN_STATED = {
+    "duration": re.compile(
+        rf"\b{_EN_NUMBER}\s+(?:working\s+|business\s+|calendar\s+)?(?:days?|hours?|weeks?|months?|years?)\b",
+        _F,
+    ),
+    "rate": re.compile(rf"\b{_EN_NUMBER}\s*(?:%|per\s*cent|percent)", _F),
+}
+_STATED_KINDS = ("duration", "rate", "amount")
+
+
+def stated_value_kinds(text: str) -> list[str]:
+    """The kinds of the figures a yes-or-no question states as its claim (是不是3个工作日就能办完, does it take 13
+    working days, …for five years): the claim holds only where the record states a value of that kind. Counts are
+    left out: 一个执照, 几个门市 name things, not the claim; so are figures in Chinese numerals (三天两头)."""
+    # a figure in digits: 三天两头, 半天, 七十多了 and 每年 are manners of speaking, not a claimed figure
+    found = [
+        k
+        for k in _STATED_KINDS
+        if any(re.search(r"\d", m.group(0)) for m in VALUE_PATTERNS[k].finditer(text))
+    ]
+    found += [k for k, pattern in _EN_STATED.items() if pattern.search(text) and k not in found]
+    return found
+
+
 def strip_injection(text: str) -> tuple[str, bool]:
     """The question without instructions addressed to the assistant, and whether there were any."""
     cleaned = INJECTION.sub(" ", text)

@@ -1549,3 +1549,23 @@ def test_when_the_document_takes_effect_is_its_date(service, question: str) -> N
 
 def test_when_a_measure_starts_is_no_question_about_the_document(ctx: Context) -> None:
     assert "date" not in _analyse(ctx, "电子证照什么时候开始实施？").structure
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("用水报装是不是5个工作日就能办完？", ["yesno", "duration"]),
+        ("Does a water connection take 5 working days?", ["yesno", "duration"]),
+        ("中小企业预付款是不是能到60%？", ["yesno", "rate"]),
+        ("质监站会不会三天两头来查？", ["yesno"]),  # a manner of speaking, no figure claimed
+    ],
+)
+def test_a_figure_a_yes_no_question_claims_is_a_value_to_be_stated(
+    ctx: Context, question: str, kinds: list[str]
+) -> None:
+    assert _analyse(ctx, question).kinds == kinds
+
+
+def test_a_claimed_figure_the_document_never_gives_is_not_confirmed(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("Does Jiulongpo exempt foreign companies from corporate income tax for 5 years?")
+    assert answer.refused and "does not state" in answer.answer.splitlines()[0]
