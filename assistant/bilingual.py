@@ -136,7 +136,10 @@ def _own_keys(table: BilingualTable, word: str) -> list[str]:
     key = normalise_word(word)
     candidates = [key]
     for suffix in _DERIVATIONAL:
-        if key.endswith(suffix) and len(key) - len(suffix) >= 4:
+        # a two-letter suffix on a short stem is too often a word of its own (sector is no sect, factor no fact):
+        # those stems need five letters (investor -> invest)
+        least = 5 if len(suffix) == 2 else 4
+        if key.endswith(suffix) and len(key) - len(suffix) >= least:
             stem = key[: -len(suffix)]
             # registration -> registr(er): an -ation that swallowed an -er
             candidates += [normalise_word(stem), normalise_word(stem + "e"), stem, stem[:-1] + "er"]

@@ -161,3 +161,9 @@ def test_a_british_spelling_reaches_the_terms_of_its_american_form(british: str,
 def test_a_word_ending_like_a_british_spelling_is_not_respelled() -> None:
     assert doc_terms_for_english("evidence") == doc_terms_for_english("evidense") == []  # no "evidense" key
     assert doc_terms_for_english("hour")[:1] == ["小时"]  # a key of its own: -our is not read as -or
+
+
+def test_a_short_stem_under_a_two_letter_suffix_is_no_relative() -> None:
+    # sector is no sect (门户), factor no fact; a five-letter stem still derives (investor -> invest)
+    assert "门户" not in doc_terms_for_english("sector", limit=5)
+    assert "投资" in doc_terms_for_english("investors", limit=5)
