@@ -212,6 +212,8 @@ class DocumentLexicon:
                 continue
             if _INTERROGATIVE.match(word):
                 continue  # 哪些地方, 什么样, 多少钱: how the question asks, not what about
+            if _VERB_AND_CLASSIFIER.fullmatch(word) and word not in self.words:
+                continue  # 办个, 开个, 弄个: a verb and "a", no matter (the segmenter keeps them together)
             if word not in self.text and not is_content_word(word):
                 continue  # a pronoun, numeral, adverb... of general Chinese (每家, 今天): not a topic
             if _general_tags().get(word, "")[:1] in _GRAMMAR_TAGS:
@@ -438,6 +440,7 @@ _NOUN_TAGS = ("n", "vn", "eng", "j", "l")
 # A noun with a locative suffix (店里, 家里, 厂里) sets the scene of a story; it is not what is asked about.
 _INTERROGATIVE = re.compile(r"哪|什么|啥|多少|几(?!乎)")
 _LOCATIVE = re.compile(r"[里内上中边]$")
+_VERB_AND_CLASSIFIER = re.compile(r"[\u4e00-\u9fff]个")
 
 
 def _is_noun(word: str, tag: str | None) -> bool:

@@ -1569,3 +1569,9 @@ def test_a_figure_a_yes_no_question_claims_is_a_value_to_be_stated(
 def test_a_claimed_figure_the_document_never_gives_is_not_confirmed(service) -> None:  # type: ignore[no-untyped-def]
     answer = service.ask("Does Jiulongpo exempt foreign companies from corporate income tax for 5 years?")
     assert answer.refused and "does not state" in answer.answer.splitlines()[0]
+
+
+def test_a_verb_with_its_classifier_is_no_topic(ctx: Context) -> None:
+    # 办个 (do a …) had been read as a misspelt document word (办等个人) and weighed as the rarest topic word
+    topic = {t.text for t in _analyse(ctx, "想办个营业执照要多久？").topic}
+    assert "办个" not in topic and "营业执照" in topic
