@@ -171,10 +171,10 @@ def _has_topic(text: str, units: UnitDirectory, lexicon: DocumentLexicon) -> boo
     if language == "en":
         return any(t.in_document and t.idf >= MIN_TOPIC_IDF for t in terms)
     # a noun the document lacks (天气) is a topic too; a count (一次, 两天) names no matter of its own
-    return any(t.idf >= MIN_TOPIC_IDF and not _A_COUNT.fullmatch(t.text) for t in terms)
+    return any(t.idf >= MIN_TOPIC_IDF and not _COUNT_WORD.fullmatch(t.text) for t in terms)
 
 
-_A_COUNT = re.compile(r"[一二两三四五六七八九十几半\d]+[次个天项家件年月周趟遍回种条]")
+_COUNT_WORD = re.compile(r"[一二两三四五六七八九十几半\d]+[次个天项家件年月周趟遍回种条]")
 
 
 # An item is named by its title's object (公平竞争 of 维护公平竞争秩序, 权益保护 of 加强权益保护) when a word

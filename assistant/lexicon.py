@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jieba
 from pypinyin import Style, lazy_pinyin, pinyin
@@ -276,12 +277,15 @@ class DocumentLexicon:
 
     def _english_terms(self, question: str) -> list[TopicTerm]:
         terms: list[TopicTerm] = []
+        spelled: set[str] = set()
         for acronym, words in acronyms_in(question):
             # IP -> intellectual property -> 知识产权: the spelled-out phrase through the bridge, as one term
             forms = tuple(t for t in doc_terms_for_english(words, limit=1) if t in self.text)
             if forms:
                 terms.append(TopicTerm(acronym.lower(), max(self.idf(f) for f in forms), True, forms))
-                question = re.sub(rf"(?<![A-Za-z&]){re.escape(acronym)}(?![A-Za-z&])", " ", question)
+                spelled.add(acronym)
+        if spelled:
+            question = _ACRONYM.sub(lambda m: " " if m.group(0) in spelled else m.group(0), question)
         low = _AT_LEVEL.sub(" ", question.lower())  # "at district level" says where, not what about
         for word in dict.fromkeys(_EN_WORD.findall(low)):
             if word in SCAFFOLD_EN or len(word) < 3 or normalise_word(base_verb(word)) in _SCAFFOLD_EN_KEYS:
@@ -514,16 +518,19 @@ def _countries() -> frozenset[str]:
 
 
 @cache
-def _glossary() -> dict[str, list[str]]:
+def _glossary_file() -> dict[str, Any]:
+    """assistant/glossary.toml, read and parsed once: [zh] everyday words, [en_acronyms] business acronyms."""
     text = resources.files("assistant").joinpath("glossary.toml").read_text(encoding="utf-8")
-    table: dict[str, list[str]] = tomllib.loads(text).get("zh", {})
+    return tomllib.loads(text)
+
+
+def _glossary() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = _glossary_file().get("zh", {})
     return table
 
 
-@cache
 def _acronyms() -> dict[str, str]:
-    text = resources.files("assistant").joinpath("glossary.toml").read_text(encoding="utf-8")
-    table: dict[str, str] = tomllib.loads(text).get("en_acronyms", {})
+    table: dict[str, str] = _glossary_file().get("en_acronyms", {})
     return table
 
 

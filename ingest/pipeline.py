@@ -155,14 +155,13 @@ def _embed(doc: PolicyDocument, chunks: list[Chunk], embeddings: Embeddings, pro
     texts = [s.text for s in sentences] + [p for c in chunks for p in c.parts]
     stats = getattr(embeddings, "stats", None)  # CachedEmbeddings counts disk-cache hits
     hits_before = stats().document_hits if stats else 0
-    total = len(dict.fromkeys(texts))
     with tqdm(total=len(texts), desc="embedding", unit="passage", disable=not progress, leave=False) as bar:
         table = embed_passages(texts, embeddings, BATCH, on_batch=bar.update)
     keys = [(s.type, s.ref, s.position) for s in sentences]
     return _Vectors(
         sentences=SentenceIndex.from_table(keys, [s.text for s in sentences], table),
         chunks=np.vstack([mean_direction([table[p] for p in c.parts]) for c in chunks]),
-        passages=total,
+        passages=len(table),
         cached=stats().document_hits - hits_before if stats else 0,
     )
 

@@ -247,22 +247,24 @@ class VectorIndex:
         batch = _ADD_BATCH
         with translate_errors(self.store):
             batch = min(batch, self.store.client.get_max_batch_size())
-            collection = self.store.client.get_collection(self.name) if vectors is not None else None
-            for start in range(0, len(ids), batch):
-                end = start + batch
-                if collection is not None and vectors is not None:
+            if vectors is not None:
+                collection = self.store.client.get_collection(self.name)
+                for start in range(0, len(ids), batch):
+                    end = start + batch
                     collection.upsert(
                         ids=list(ids[start:end]),
                         embeddings=np.asarray(vectors[start:end], dtype=np.float32),
                         documents=list(texts[start:end]),
                         metadatas=list(metadatas[start:end]),
                     )
-                    continue
-                self._chroma.add_texts(
-                    texts=list(texts[start:end]),
-                    metadatas=list(metadatas[start:end]),
-                    ids=list(ids[start:end]),
-                )
+            else:
+                for start in range(0, len(ids), batch):
+                    end = start + batch
+                    self._chroma.add_texts(
+                        texts=list(texts[start:end]),
+                        metadatas=list(metadatas[start:end]),
+                        ids=list(ids[start:end]),
+                    )
         logger.info("Added %d entries to collection %s at %s", len(ids), self.name, self.store.location)
 
     def search_by_vector(

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from vectorstore.embeddings import normalize_rows
 from vectorstore.errors import IndexCorruptError
 
 logger = logging.getLogger(__name__)
@@ -108,9 +109,8 @@ def embed_passages(
             on_batch(len(part))
     if on_batch is not None and len(unique) < len(texts):
         on_batch(len(texts) - len(unique))
-    matrix = np.asarray(rows, dtype=np.float32).reshape(len(unique), -1)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return dict(zip(unique, matrix / np.where(norms == 0, 1.0, norms), strict=True))
+    matrix = normalize_rows(np.asarray(rows, dtype=np.float32).reshape(len(unique), -1))
+    return dict(zip(unique, matrix, strict=True))
 
 
 def mean_direction(vectors: Sequence[np.ndarray]) -> np.ndarray:

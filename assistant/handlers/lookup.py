@@ -30,7 +30,7 @@ from assistant.evidence import (
     topic_overlap,
 )
 from assistant.handlers.base import Context, refusal
-from assistant.lexicon import expansion_terms
+from assistant.lexicon import TopicTerm, expansion_terms
 from assistant.markers import int_to_cn
 from assistant.models import Answer, Citation
 from assistant.vocabulary import KIND_CUES, VALUE_KINDS, asks_total, has_value, states_total
@@ -312,10 +312,15 @@ def _first_line(
     return first, unique, shown
 
 
+def _rare_words(analysis: Analysis) -> list[TopicTerm]:
+    """The question's two rarest words that name a matter of their own (no segmentation fragment)."""
+    return [t for t in analysis.rare_terms(2) if t.idf >= MIN_TOPIC_IDF and not t.fragment]
+
+
 def _named_matter(analysis: Analysis, record: RecordEvidence, title: str) -> str | None:
     """For a who-leads line: the record's best clause when it names the question's rarest words and the title
     names none of them (歧视人的门槛 -> …对民营、外资企业设置的歧视性规定, not 加快废除妨碍公平竞争有关规定)."""
-    rare = [t for t in analysis.rare_terms(2) if t.idf >= MIN_TOPIC_IDF and not t.fragment]
+    rare = _rare_words(analysis)
     if analysis.language != "zh" or not rare or not record.sentences:
         return None
     if any(mentions(t, title.lower()) for t in rare):
@@ -329,7 +334,7 @@ def _named_matter(analysis: Analysis, record: RecordEvidence, title: str) -> str
 def _complement(analysis: Analysis, record: RecordEvidence, best: ScoredSentence) -> ScoredSentence | None:
     """The record's sentence about a rare word of the question the best sentence leaves out (激励或者容错: the
     incentive sentence, then the 容错纠错 one): a question about two things of one record gets both."""
-    rare = [t for t in analysis.rare_terms(2) if t.idf >= MIN_TOPIC_IDF and not t.fragment]
+    rare = _rare_words(analysis)
     missing = [t for t in rare if not mentions(t, best.sentence.text.lower())]
     if not missing or len(missing) == len(rare):
         return None  # the best sentence is about none of them: another sentence is no complement
