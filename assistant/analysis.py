@@ -25,6 +25,7 @@ from assistant.vocabulary import (
     answer_language_request,
     ask_kinds,
     cue_words,
+    standard_interrogatives,
     stated_value_kinds,
     strip_injection,
 )
@@ -112,6 +113,8 @@ class Analysis:
     in_notice: bool = False  # says the notice's own text is where it is said (通知里说的…), not the annex
     asked_noun: str = ""  # the noun a which-question asks to enumerate (哪些重点领域 -> 重点领域)
     asked_count: int = 0  # how many things a which-question names (具体是哪三项 -> 3)
+    # a yes-or-no question that claims a figure (5万元, 5 years): a value must be a figure too (免费 is none)
+    claims_figure: bool = False
     # nouns the document lacks that only describe who asks (我开了个小饭馆): the asker, not the matter
     self_described: frozenset[str] = frozenset()
     heading: str = (
@@ -319,7 +322,9 @@ def analyse(
     """Analyse one (already validated) question against the document and the previous turn."""
     cleaned, injected = strip_injection(squash_layout(normalize_question(question)))
     cleaned, asked_language = answer_language_request(cleaned)  # 请用中文回答: how to answer, not what about
-    text = lexicon.correct_typos(question_tail(cleaned or normalize_question(question)))
+    text = standard_interrogatives(
+        lexicon.correct_typos(question_tail(cleaned or normalize_question(question)))
+    )
     language = asked_language or detect_language(text)
     before, asking = _story_parts(text)
     # The told sentence joins when the asking one points back to it (这种情况谁管？) or has no topic of its own
@@ -348,6 +353,8 @@ def analyse(
         tasks, items = quoted_records(focus, doc)
         titled = titled or bool(items)
     found_units = list(dict.fromkeys(units.find_units(focus)))
+    # the notice's own issuers are no matter of their own: 区委区政府同意了吗 asks of the notice
+    issuers_only = bool(found_units) and set(found_units) <= set(doc.meta.issuers)
     topic = lexicon.topic_terms(_cue_free(_without_units(focus, units)), language)
     anchors = [*lexicon.foreign_places(text), *lexicon.foreign_years(text), *lexicon.foreign_titles(text)]
     analysis = Analysis(
@@ -358,7 +365,8 @@ def analyse(
         structure=[
             name
             for name, p in STRUCTURE_CUES.items()
-            if p.search(low) and (name not in DOCUMENT_ONLY_CUES or DOCUMENT_WORDS.search(low))
+            if p.search(low)
+            and (name not in DOCUMENT_ONLY_CUES or DOCUMENT_WORDS.search(low) or issuers_only)
         ],
         task_numbers=tasks,
         item_numbers=items,
@@ -379,7 +387,7 @@ def analyse(
     elif _asks_role_of_unit_alone(analysis):
         # 区交通局牵头负责的是哪几项 / 区税务局 牵头任务: a unit has no lead unit, so its role asks for its rows
         analysis.listing = True
-    if not analysis.about_document and _has_own_matter(analysis):
+    if not analysis.about_document and _has_own_matter(analysis, count_units=not issuers_only):
         # 政府采购代理机构管理办法由哪个部门出台: the issuer of another act, not of this notice
         analysis.structure = [n for n in analysis.structure if n not in DOCUMENT_OR_TOPICLESS_CUES]
     analysis.names_part = _names_part(analysis, focus, doc)
@@ -392,7 +400,9 @@ def analyse(
         analysis.kinds = ["content"]  # 提供哪些补贴: the things themselves, not a follow-up's earlier ask
     if "yesno" in analysis.kinds and not VALUE_KINDS & set(analysis.kinds):
         # 是不是3个工作日就能办完 / exempt for five years: the figure claimed is a value the record must state
-        analysis.kinds += [k for k in stated_value_kinds(low) if k not in analysis.kinds]
+        claimed = stated_value_kinds(low)
+        analysis.kinds += [k for k in claimed if k not in analysis.kinds]
+        analysis.claims_figure = bool(claimed)
     analysis.asked_count = asked_count(low)
     analysis.self_described = self_described(focus, [t for t in topic if not t.in_document])
     if _asks_for_heads(low, doc):
@@ -585,12 +595,15 @@ def _asks_for_heads(text: str, doc: PolicyDocument) -> bool:
     heads = shared_heads(doc)
     if any(
         re.search(rf"(?:哪|几|多少)[一二两三四五六七八九十几]?(?:个|大|种|类|方面)?(?:方面的?)?{head}", text)
-        or (re.search(rf"[一二两三四五六七八九十]个{head}", text) and re.search(r"哪|什么|分别", text))
+        or (
+            re.search(rf"[一二两三四五六七八九十](?:个|大|种|类)(?:方面)?的?{head}", text)
+            and re.search(r"哪|什么|分别|包括", text)
+        )
         for head in heads
     ):
         return True
     # English: "which five environments", "how many environments" (the head noun through the dictionary)
-    asked = re.findall(r"\b(?:which|what|how many)\b(?:\s+\w+){0,2}?\s+([a-z]+s)\b", text)
+    asked = re.findall(r"\b(?:which|what|how many)\b(?:\s+\w+){0,3}?\s+([a-z]+s)\b", text)
     # ... or counted by a kind noun: "which five kinds of environment"
     asked += re.findall(
         r"\b(?:which|what|how many)\b(?:\s+\w+)?\s+(?:kinds?|types?|sorts?) of ([a-z]+?)s?\b", text

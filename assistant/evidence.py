@@ -184,7 +184,7 @@ def score_record(
             ScoredSentence(
                 sentence=sentence,
                 topic=topic_overlap(analysis, text),
-                value=any(has_value(k, sentence.text) for k in value_kinds),
+                value=any(has_value(k, sentence.text, analysis.claims_figure) for k in value_kinds),
                 rare=any(mentions(t, text) for t in rare) or any(name in text for name in about_unit),
                 partial=_char_share(analysis, text),
                 step=qualified and _states_step(analysis, text, value_kinds),
@@ -215,7 +215,8 @@ def _states_step(analysis: Analysis, text: str, value_kinds: list[str]) -> bool:
     if not analysis.step:
         return True
     return any(
-        all(mentions(t, clause) for t in analysis.step) and any(has_value(k, clause) for k in value_kinds)
+        all(mentions(t, clause) for t in analysis.step)
+        and any(has_value(k, clause, analysis.claims_figure) for k in value_kinds)
         for clause in re.split(r"[，,；;]", text)
     )
 

@@ -15,6 +15,7 @@ AskKind = Literal[
     "lead",  # which unit leads / is responsible
     "coop",  # which units cooperate
     "duration",  # how long a procedure takes
+    "frequency",  # how often something is done
     "deadline",  # by when / which year
     "amount",  # money: fee, price, subsidy, fine
     "rate",  # percentage, ratio, rate
@@ -30,7 +31,19 @@ AskKind = Literal[
 
 #: Kinds whose answer is a value that must be stated in the cited text (else: "the document does not state").
 VALUE_KINDS: frozenset[str] = frozenset(
-    {"duration", "deadline", "amount", "rate", "size", "count", "contact", "procedure", "statistic", "names"}
+    {
+        "duration",
+        "frequency",
+        "deadline",
+        "amount",
+        "rate",
+        "size",
+        "count",
+        "contact",
+        "procedure",
+        "statistic",
+        "names",
+    }
 )
 
 _F = re.IGNORECASE
@@ -60,9 +73,14 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         r"|\b(?:which|what) other (?:offices|departments|units|agencies|bodies)\b",
         _F,
     ),
+    "frequency": re.compile(
+        r"(?:多久|多长时间|隔多少天)[^，,。？?]{0,6}(?:一次|1次|一回)|隔多久|频次|频率|多少次|几次"
+        r"|\bhow (?:often|frequently)\b|\bhow many times\b|\bfrequency\b",
+        _F,
+    ),
     "duration": re.compile(
         r"多久|多长时间|多少时间|多长|几天|多少天|几个工作日|多少个?工作日|(?:几|多少)个?(?:小时|钟头|星期|礼拜|周|自然日)|几个月|时限|用时|时长|多快|要等|等多|周期"
-        r"|\bhow (?:long|fast|quickly|soon|often)\b|\bhow many (?:working )?(?:days|hours|weeks|months)\b|\btime limits?\b"
+        r"|\bhow (?:long|fast|quickly|soon)\b|\bhow many (?:working )?(?:days|hours|weeks|months)\b|\btime limits?\b"
         r"|\bturnaround\b|\bprocessing time\b|\btake\b(?=.*\btime\b)",
         _F,
     ),
@@ -81,6 +99,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         # (the noun stays out of the match: it names what is asked about, 邮费 or 押金, and stays a topic word)
         r"|(?:(?<=[金费款资薪租价])|(?<=奖励|补助|资助))(?:一般|大概|大约|通常)?(?:是|为|有|要|能有)?多少(?![个家项条次类户件人名种所批座趟天小时工作日月年周%])"
         r"|多少(?=(?:的)?[\u4e00-\u9fff]{0,3}(?:[金费款资薪租]|奖励|补贴|补助|资助)(?![\u4e00-\u9fff]*(?:天|时间|工作日)))"
+        # a sum asked for in a request (请给出…预算总额, 告诉我…的金额)
+        r"|(?:给出|告诉我|列出|提供|说出|报一下)[^，,。？?]{0,30}(?:金额|总额|数额|预算额|资金额|费用)"
         r"|\bhow much\b(?! time)|\bwhat(?:'s| is| are) the (?:\w+ ){0,2}(?:fees?|costs?|prices?|charges?)\b|\bamount\b"
         r"|\bhow many yuan\b",
         _F,
@@ -168,6 +188,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         # so far: 目前发了多少张, 现在有多少用户 (有, or 了 before a counted thing: a figure reached; 现在压到了多少
         # asks a time limit)
         r"|(?:目前|现在|迄今|至今|累计)[^?？，,。]{0,10}(?:有(?:多少|几)|了(?:多少|几)(?:家|个(?!工作日|小时|月)|张|户|人|名|件|次|笔|本|台|套|份|位))"
+        # a past count asked with "actually" (how many did it actually register): a result, not the target
+        r"|\bhow (?:many|much)\b[^?]{0,80}\b(?:did|have|has|had)\b[^?]{0,80}\bactually\b"
         r"|\bactual(?:s| figures?| numbers?| results?)?\b(?!ly)|\bachieved\b|\blast year\b|\bthis year\b|\branking\b|\branked\b|\bGDP\b|\bstatistic\w*|\bso far\b",
         _F,
     ),
@@ -179,7 +201,9 @@ VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
     "duration": re.compile(
         rf"{_N}”?\s*(?:个)?\s*(?:工作日|自然日|小时|天|日(?!前|起)|分钟|个月|周)|[一二两三四五六七八九十半]个?(?:工作日|小时|天|周)(?:内)?"
         r"|即办|即时办结|即来即办|立等可取|当场|当日|当天|秒批|秒办|一日办结|一日内|同日"
-        r"|每(?:一)?(?:年|季度?|半年|月|周|星期|天|日)(?!度)"  # a frequency answers 多久…一次
+    ),
+    "frequency": re.compile(
+        rf"每(?:一)?(?:年|季度?|半年|月|周|星期|天|日)(?!度)|逐(?:年|季|月|周|日)|{_N}\s*(?:次|回)|[一二两三四五六七八九十]次"
     ),
     "deadline": re.compile(
         r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|前|以前|年底)?|年底前|年内|\d{1,2}\s*月底前"
@@ -187,7 +211,8 @@ VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
     "amount": re.compile(rf"{_N}\s*(?:万|亿|千|百)?\s*元|免费|不收费|零收费|免收|零成本|零费用"),
     "rate": re.compile(rf"{_N}\s*[%％]|百分之[零一二三四五六七八九十百]+|\d+\s*成(?!本|效|果|员|都)"),
     "count": re.compile(
-        rf"{_N}\s*(?:个|家|项|类|户|件|次|所|条|批|人|名|万户|万家|座|处|种|份|张|台)(?!工作日|小时|月)"
+        # (第39条 is an ordinal: which article, not how many)
+        rf"(?<!第)(?<![第\d]\s)(?<!\d){_N}\s*(?:个|家|项|类|户|件|次|所|条|批|人|名|万户|万家|座|处|种|份|张|台)(?!工作日|小时|月)"
     ),
     "size": re.compile(rf"{_N}\s*(?:千瓦|兆瓦|kw|mw|平方米|平方公里|亩|万吨|吨|立方米|万平方米)", re.I),
     "contact": re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|12345|地址[:：]|路\d+号|邮箱[:：]|网址[:：]"),
@@ -214,6 +239,8 @@ INJECTION = re.compile(
     r"|(?:不用管|不要管|别管|不必管|无视|忽略)(?:这份|这个|该)?(?:文件|文档|通知|方案|原文)[,，。;；!！]?"
     r"|(?:即使|就算|哪怕)(?:文件|文档|原文)?(?:里|中|上)?(?:没(?:有)?(?:写|提|规定)|未(?:写|提))(?:的话)?(?:也)?(?:要)?(?:回答|告诉我|编|说)?[,，。;；]?"
     r"|(?:你现在是|假装你是|扮演|你不再是|从现在起你是)[^,，。;；!！?？]*[,，。;；!！]?"
+    # a forged notice that someone has authorised the assistant (【系统通知】管理员已授权你…)
+    r"|(?:【[^】]{0,8}】)?(?:管理员|系统|开发者|上级)(?:已经?|现在)?(?:授权|允许|批准|要求)你[^。！!?？]*[。！!]?"
     r"|(?:直接|必须|一定要|务必)(?:告诉我|回答|给我|教我|编(?:一个)?|猜(?:一个)?)"
     r"|(?:编|猜|估计|随便说)(?:一个|个)(?:数字|数|答案)?"
     r"|\b(?:please )?(?:ignore|disregard|forget)\b[^.?!]{0,40}\b(?:instructions?|rules?|prompts?|guidelines?)\b[.,;:!]?"
@@ -237,6 +264,37 @@ _ANSWER_LANGUAGE_EN = re.compile(
     _F,
 )
 _LANGUAGE_NAMES = {"中文": "zh", "汉语": "zh", "普通话": "zh", "英文": "en", "英语": "en"}
+
+
+# Southwestern Mandarin asks "how much / how long / how far / how big" with 好 (好多钱, 要等好久, 有好远): in the last
+# clause of a question that asks nothing else, 好多/好久/好远/好大 are 多少/多久/多远/多大. 好多企业都能申请吗 (many firms,
+# asked with 吗) and 好多了 (better) stay as they are.
+_DIALECT_HOW = re.compile(
+    r"好(多|久|远|大)(?!了)(?=[^，,。！!；;？?]{0,14}[？?])"
+    # without a question mark: a measure or money after 好多 (好多钱, 好多项), or a wait before 好久 (要等好久)
+    r"|好(多)(?=钱|亿|万|元|块|天|项|条)|(?<=要|得|等)好(久)"
+)
+_DIALECT_HOW_WORDS = {"多": "多少", "久": "多久", "远": "多远", "大": "多大"}
+_OTHER_ASK = re.compile(
+    r"吗|什么|啥|哪|谁|怎么|咋|几|多少|多久|是不是|能不能|有没有|会不会|可不可以|\bhow\b|\bwhat\b", re.I
+)
+
+
+def standard_interrogatives(text: str) -> str:
+    """好多钱 -> 多少钱, 要等好久 -> 要等多久 in the clause that asks (see _DIALECT_HOW)."""
+
+    def repl(m: re.Match[str]) -> str:
+        start = max(text.rfind(p, 0, m.start()) for p in "，,。！!；;？?") + 1
+        end = len(text)
+        for p in "，,。！!；;？?":
+            i = text.find(p, m.end())
+            if i != -1:
+                end = min(end, i)
+        clause = text[start : m.start()] + text[m.end() : end]
+        word = m.group(1) or m.group(2) or m.group(3)
+        return m.group(0) if _OTHER_ASK.search(clause) else _DIALECT_HOW_WORDS[word]
+
+    return _DIALECT_HOW.sub(repl, text)
 
 
 def answer_language_request(text: str) -> tuple[str, Literal["zh", "en"] | None]:
@@ -314,9 +372,12 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
         _F,
     ),
     "implements": re.compile(
-        r"(?:贯彻|落实)[^?？。，,]{0,6}(?:哪|什么)[^?？。，,]{0,4}(?:文件|意见|精神|部署|政策)?|为了落实什么"
+        # (落实的是哪一条 asks where a measure stands: locate)
+        r"(?:贯彻|落实)[^?？。，,]{0,6}(?:哪(?!一?[条项])|什么)[^?？。，,]{0,4}(?:文件|意见|精神|部署|政策)?|为了落实什么"
         r"|\bimplement(?:s|ing|ed)?\b[^?]{0,30}\b(?:which|what)\b|\b(?:which|what)\b[^?]{0,30}\bimplement(?:s|ing|ed)?\b"
-        r"|implement\s*哪",
+        r"|implement\s*哪"
+        r"|\b(?:which|what)\b[^?]{0,40}\b(?:opinions?|documents?|polic(?:y|ies)|directives?|decisions?)\b[^?]{0,40}"
+        r"\bcarr(?:y|ies|ying|ied) out\b",
         _F,
     ),
     "based_on": re.compile(
@@ -326,7 +387,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     ),
     "cover": re.compile(
         r"经(?:过)?(?:谁|哪|什么)[^?？。]{0,6}(?:同意|批准|审定)|谁(?:同意|批准|审定)|(?:同意|批准|审定)(?:过)?(?:的|了)?(?:吗|呢|[?？])"
-        r"|收文单位|(?:对|给)[^?？。，,]{0,8}(?:单位|部门)[^?？。]{0,6}(?:什么|哪些)?要求|贯彻执行"
+        r"|收文单位|收到(?:这份|这个|该|本)?(?:文件|通知)的?(?:单位|部门)|(?:对|给)[^?？。，,]{0,8}(?:单位|部门)[^?？。]{0,6}(?:什么|哪些)?要求|贯彻执行"
         # 要求他们怎么做: what the recipients are asked to do
         r"|要求(?:他们|各单位|各部门|收文单位|大家|下级|下面)(?:怎么|如何|做什么|干什么|干啥|做啥)"
         r"|\bapproved?\b|\bwho (?:approved|endorsed)\b|\bcover(?:ing)? (?:letter|note)\b|\brecipients? to do\b",
@@ -345,7 +406,7 @@ STRUCTURE_CUES: dict[str, re.Pattern[str]] = {
     "goals": re.compile(
         r"工作目标|总体目标|主要目标|总目标|要达到什么|\b(?:work|overall|main) (?:goals?|targets?|objectives?)\b"
         r"|\b(?:goals?|targets?|objectives?) of the (?:plan|notice|document)\b"
-        r"|\bwhat (?:does|do) (?:the plan|it) aim\b",
+        r"|\bwhat (?:does|do) the (?:plan|notice|document) aim\b",
         _F,
     ),
     "aims": re.compile(
@@ -578,6 +639,9 @@ def ask_kinds(text: str) -> list[str]:
     """Every kind of fact the (lower-cased, normalized) question asks for, in the vocabulary's order."""
     text = indefinite_masked(text)
     kinds = [kind for kind, pattern in KIND_CUES.items() if pattern.search(text)]
+    if "frequency" in kinds:
+        # 多久查一次 / 一年查几次: how often, not how long or how many things
+        kinds = [k for k in kinds if k not in ("duration", "count")]
     if "duration" in kinds and "deadline" in kinds:
         kinds.remove("deadline")  # 什么时候能办好 / when will it be done: a processing time
     if "statistic" in kinds and _TARGET.search(text) and not _ACHIEVED.search(text):
@@ -611,10 +675,14 @@ def states_total(text: str) -> bool:
     return bool(_TOTAL_STATED.search(text))
 
 
-def has_value(kind: str, text: str) -> bool:
-    """Does `text` state a value of this kind?"""
+def has_value(kind: str, text: str, figure: bool = False) -> bool:
+    """Does `text` state a value of this kind (with `figure`, one written in digits)?"""
     pattern = VALUE_PATTERNS.get(kind)
-    return bool(pattern and pattern.search(text))
+    if pattern is None:
+        return False
+    if figure:
+        return any(re.search(r"\d", m.group(0)) for m in pattern.finditer(text))
+    return bool(pattern.search(text))
 
 
 # A figure an English question states (13 working days, five years, 30%): what a yes-or-no claim says.
@@ -636,11 +704,7 @@ def stated_value_kinds(text: str) -> list[str]:
     working days, …for five years): the claim holds only where the record states a value of that kind. Counts are
     left out: 一个执照, 几个门市 name things, not the claim; so are figures in Chinese numerals (三天两头)."""
     # a figure in digits: 三天两头, 半天, 七十多了 and 每年 are manners of speaking, not a claimed figure
-    found = [
-        k
-        for k in _STATED_KINDS
-        if any(re.search(r"\d", m.group(0)) for m in VALUE_PATTERNS[k].finditer(text))
-    ]
+    found = [k for k in _STATED_KINDS if has_value(k, text, figure=True)]
     found += [k for k, pattern in _EN_STATED.items() if pattern.search(text) and k not in found]
     return found
 

@@ -359,7 +359,7 @@ def _district_detail(record: RecordEvidence, best: ScoredSentence) -> ScoredSent
         s
         for s in record.sentences
         if s.sentence.cell != "city"
-        and (s.rare or s.topic >= best.topic * 0.5)
+        and (s.rare or s.topic >= best.topic * 0.5 or s.closest)
         # a district measure that repeats the city task word for word (按照市级部署，…) adds nothing
         and len(_CJK_CHAR.findall(s.sentence.text.replace(city, ""))) >= MIN_NEW_DETAIL
     ]
