@@ -143,6 +143,8 @@ def _own_keys(table: BilingualTable, word: str) -> list[str]:
             stem = key[: -len(suffix)]
             # registration -> registr(er): an -ation that swallowed an -er
             candidates += [normalise_word(stem), normalise_word(stem + "e"), stem, stem[:-1] + "er"]
+            if suffix == "ation" and stem.endswith("ific"):
+                candidates.append(stem[:-4] + "ify")  # rectification -> rectify, simplification -> simplify
             break
     return [k for k in dict.fromkeys(candidates) if k in table.entries]
 

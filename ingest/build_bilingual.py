@@ -96,6 +96,18 @@ OVERRIDES: dict[str, tuple[str, ...]] = {
     "litigation": ("诉讼",),
     "deregistration": ("注销",),
     "outage": ("停电",),
+    # business English CC-CEDICT glosses no document word with (found missing in round 9/10 probes; each is the
+    # plain translation a newcomer would give)
+    "filing": ("申报",),
+    "combined": ("合并",),
+    "rooftop": ("屋顶",),
+    "solar": ("光伏",),
+    "clearance": ("通关",),
+    "sector": ("行业", "领域"),
+    "freelancer": ("灵活就业",),
+    "freelance": ("灵活就业",),
+    "closure": ("注销",),
+    "app": ("APP", "手机端", "移动端"),
 }
 OVERRIDE_SCORE = 10.0
 

@@ -167,3 +167,16 @@ def test_a_short_stem_under_a_two_letter_suffix_is_no_relative() -> None:
     # sector is no sect (门户), factor no fact; a five-letter stem still derives (investor -> invest)
     assert "门户" not in doc_terms_for_english("sector", limit=5)
     assert "投资" in doc_terms_for_english("investors", limit=5)
+
+
+@pytest.mark.parametrize(("noun", "term"), [("rectification", "整改"), ("simplification", "简化")])
+def test_an_ification_noun_reaches_its_ify_verb_s_term(noun: str, term: str) -> None:
+    # CC-CEDICT glosses 整改 "to rectify", never "rectification" (its own key is 正名, rectification of names)
+    assert term in doc_terms_for_english(noun)
+
+
+@pytest.mark.parametrize(
+    ("english", "term"), [("rooftop solar", "光伏"), ("tax filing", "申报"), ("sectors", "行业")]
+)
+def test_business_words_cc_cedict_leaves_unglossed_reach_the_document(english: str, term: str) -> None:
+    assert term in doc_terms_for_english(english)
