@@ -97,6 +97,12 @@ def doc_terms_for_english(text: str, limit: int = 12) -> list[str]:
     return found_terms[:limit]
 
 
+def phrase_terms(first: str, second: str) -> tuple[str, ...]:
+    """The document terms of a two-word phrase the table knows as a phrase (public notice -> 公告), or ()."""
+    table = load_bilingual()
+    return table.entries.get(phrase_key([normalise_word(first), normalise_word(second)]), ())
+
+
 def _query_words(table: BilingualTable, text: str) -> list[str]:
     """The content words of text; a hyphenated compound the table knows replaces its parts (one-stop is
     一站式, not stop), an unknown one gives way to them (e-commerce -> commerce)."""

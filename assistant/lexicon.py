@@ -20,7 +20,7 @@ from typing import Any
 import jieba
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from assistant.bilingual import doc_terms_for_english, is_english_word
+from assistant.bilingual import doc_terms_for_english, is_english_word, phrase_terms
 from assistant.vocabulary import SCAFFOLD_EN, SCAFFOLD_EN_VERBS, SCAFFOLD_ZH, cue_words
 from ingest.english import base_verb, normalise_word
 from ingest.records import PolicyDocument
@@ -287,7 +287,17 @@ class DocumentLexicon:
         if spelled:
             question = _ACRONYM.sub(lambda m: " " if m.group(0) in spelled else m.group(0), question)
         low = _AT_LEVEL.sub(" ", question.lower())  # "at district level" says where, not what about
-        for word in dict.fromkeys(_EN_WORD.findall(low)):
+        tokens: list[str] = _EN_WORD.findall(low)
+        for first, second in zip(tokens, tokens[1:], strict=False):
+            # a two-word phrase the dictionary knows as one (public notice -> 公告) is a term of its own beside its
+            # words, when it reaches a document word neither word does (gas supply -> 供气 is a gloss of gas too)
+            if len(first) < 3 or len(second) < 3:
+                continue
+            forms = tuple(t for t in phrase_terms(first, second) if t in self.text)
+            own = {t for part in (first, second) for t in doc_terms_for_english(part, limit=4)}
+            if forms and not set(forms) <= own:
+                terms.append(TopicTerm(f"{first} {second}", max(self.idf(f) for f in forms), True, forms))
+        for word in dict.fromkeys(tokens):
             if word in SCAFFOLD_EN or len(word) < 3 or normalise_word(base_verb(word)) in _SCAFFOLD_EN_KEYS:
                 continue  # how it asks (gives, mentions, told), in any inflection
             if _contraction_of_scaffold(word):

@@ -468,7 +468,7 @@ DOCUMENT_OR_TOPICLESS_CUES = frozenset({"issuers", "date"})
 
 #: Words that make a question about the notice as a whole (not one of its measures).
 DOCUMENT_WORDS = re.compile(
-    r"通知|方案|文件|本文|附件|正文|这份|该文|\bthis(?: [\w-]+){0,4} (?:plan|notice)\b|\bthe(?: [\w-]+)? (?:plan|notice)\b"
+    r"通知|方案|文件|本文|附件|正文|这份|该文|\bthis(?: [\w-]+){0,4} (?:plan|notice)\b|\bthe(?: (?!public\b)[\w-]+)? (?:plan|notice)\b"
     r"|\bdocument\b|\bannex\b",
     _F,
 )

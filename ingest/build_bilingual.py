@@ -108,6 +108,10 @@ OVERRIDES: dict[str, tuple[str, ...]] = {
     "freelance": ("灵活就业",),
     "closure": ("注销",),
     "app": ("APP", "手机端", "移动端"),
+    # 简易 (简易注销, 简易验收) is rendered "simplified" in English; CC-CEDICT's fit puts 简化 first and drops it
+    "simplified": ("简易",),
+    # a phrase (its words in any order): a public notice is 公告/公示, not this notice (通知)
+    "public notice": ("公告", "公示"),
 }
 OVERRIDE_SCORE = 10.0
 
@@ -300,7 +304,7 @@ def build_table(text: str, cedict: dict[str, list[Sense]], unit_names: list[str]
             if score >= (MIN_PHRASE_SCORE if " " in key else MIN_WORD_SCORE):
                 by_key[key].append(Entry(term, round(score, 3), frequency))
     for word, extra in OVERRIDES.items():
-        key = normalise_word(word)
+        key = phrase_key([normalise_word(w) for w in word.split()]) if " " in word else normalise_word(word)
         by_key[key].extend(Entry(term, OVERRIDE_SCORE, text.count(term)) for term in extra if term in text)
     table: dict[str, list[Entry]] = {}
     for key, entries in by_key.items():

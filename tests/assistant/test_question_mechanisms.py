@@ -1692,3 +1692,21 @@ def test_a_district_measure_close_by_meaning_is_shown_beside_the_city_task(servi
     # 住房 is a word of the city task only; the district's 人才公寓 sentence is what it does about housing
     answer = service.ask("年轻博士来九龙坡工作，住房方面有什么照顾？")
     assert answer.citations[0].id == 112 and "人才公寓" in answer.answer.splitlines()[0]
+
+
+def test_a_two_word_english_phrase_the_dictionary_knows_is_a_term_of_its_own(ctx: Context) -> None:
+    # "public notice" is 公告 (notice alone names this notice, public alone 公共/公安); "gas supply" adds nothing
+    # the word gas does not already reach, so it is no extra term
+    terms = {
+        t.text: t.doc_forms
+        for t in _analyse(ctx, "How long is the public notice period for a company?").topic
+    }
+    assert "公告" in terms["public notice"]
+    assert "gas supply" not in {
+        t.text for t in _analyse(ctx, "How long does a gas supply connection take?").topic
+    }
+
+
+def test_simplified_deregistration_reaches_the_row_on_the_public_notice_period(service) -> None:  # type: ignore[no-untyped-def]
+    answer = service.ask("How long is the public announcement for a simplified company deregistration?")
+    assert answer.citations[0].id == 13 and "20" in answer.answer.splitlines()[0]
