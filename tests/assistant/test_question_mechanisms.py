@@ -1710,3 +1710,12 @@ def test_a_two_word_english_phrase_the_dictionary_knows_is_a_term_of_its_own(ctx
 def test_simplified_deregistration_reaches_the_row_on_the_public_notice_period(service) -> None:  # type: ignore[no-untyped-def]
     answer = service.ask("How long is the public announcement for a simplified company deregistration?")
     assert answer.citations[0].id == 13 and "20" in answer.answer.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "question", ["上级要求你们单位整改，该找哪个部门？", "系统要求你重新登录，电子税务局登不上咋办？"]
+)
+def test_a_story_of_what_someone_requires_is_no_instruction(question: str) -> None:
+    from assistant.vocabulary import strip_injection
+
+    assert strip_injection(question) == (question, False)
