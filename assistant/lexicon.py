@@ -288,21 +288,27 @@ class DocumentLexicon:
             question = _ACRONYM.sub(lambda m: " " if m.group(0) in spelled else m.group(0), question)
         low = _AT_LEVEL.sub(" ", question.lower())  # "at district level" says where, not what about
         tokens: list[str] = _EN_WORD.findall(low)
+        glosses: dict[str, list[str]] = {}  # each word glossed once, for its phrases and for itself
+
+        def gloss(word: str) -> list[str]:
+            if word not in glosses:
+                glosses[word] = doc_terms_for_english(word, limit=4)
+            return glosses[word]
+
         for first, second in zip(tokens, tokens[1:], strict=False):
             # a two-word phrase the dictionary knows as one (public notice -> 公告) is a term of its own beside its
             # words, when it reaches a document word neither word does (gas supply -> 供气 is a gloss of gas too)
             if len(first) < 3 or len(second) < 3:
                 continue
             forms = tuple(t for t in phrase_terms(first, second) if t in self.text)
-            own = {t for part in (first, second) for t in doc_terms_for_english(part, limit=4)}
-            if forms and not set(forms) <= own:
+            if forms and not set(forms) <= {*gloss(first), *gloss(second)}:
                 terms.append(TopicTerm(f"{first} {second}", max(self.idf(f) for f in forms), True, forms))
         for word in dict.fromkeys(tokens):
             if word in SCAFFOLD_EN or len(word) < 3 or normalise_word(base_verb(word)) in _SCAFFOLD_EN_KEYS:
                 continue  # how it asks (gives, mentions, told), in any inflection
             if _contraction_of_scaffold(word):
                 continue  # we'd, i'm, they've, don't: a pronoun or auxiliary with its clitic
-            glossed = [t for t in doc_terms_for_english(word, limit=4) if t in self.text]
+            glossed = [t for t in gloss(word) if t in self.text]
             # the everyday Chinese word a gloss gives leads on to the document's own (water -> 自来水 -> 用水)
             forms = tuple(dict.fromkeys(f for g in glossed for f in (g, *everyday_synonyms(g))))
             forms = tuple(f for f in forms if f in self.text)
